@@ -1,0 +1,58 @@
+"""
+Settings of the demo and of the tests: the XBlock SDK workbench with the bundle's blocks and the
+plugin app installed, SQLite as the embedded database, Greek and English interfaces.
+"""
+
+import os
+from pathlib import Path
+
+from workbench.settings import *  # noqa: F401,F403 - the workbench's own settings are the base
+
+from etwinning_plugin.settings import common as _plugin_common
+
+REPO = Path(__file__).resolve().parent.parent
+VAR = Path(os.environ.get("SKILLSLAB_VAR_DIR", REPO / "var"))
+VAR.mkdir(parents=True, exist_ok=True)
+
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(VAR / "demo.db")}}
+LOGGING["handlers"]["logfile"]["filename"] = str(VAR / "workbench.log")  # noqa: F405
+DJFS = {"type": "osfs", "directory_root": str(VAR / "djpyfs"), "url_root": "/static/djpyfs"}
+
+INSTALLED_APPS = [*INSTALLED_APPS, "etwinning_plugin"]  # noqa: F405
+ROOT_URLCONF = "demo.urls"
+
+# The NSS's courses are in Greek; English for its European courses. ``?lang=el|en`` switches.
+LANGUAGE_CODE = "el"
+LANGUAGES = [("el", "Ελληνικά"), ("en", "English")]
+TIME_ZONE = "Europe/Athens"
+_locale_at = MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1  # noqa: F405
+MIDDLEWARE = [
+    *MIDDLEWARE[:_locale_at],  # noqa: F405
+    "django.middleware.locale.LocaleMiddleware",
+    "demo.middleware.language_from_query",
+    *MIDDLEWARE[_locale_at:],  # noqa: F405
+]
+
+# Only the bundle's scenarios on the workbench's index (the SDK's samples and the benchmark's
+# peer, xblock-poll, stay installed but out of sight).
+EXCLUDED_XBLOCKS = {
+    "allscopes_demo", "attempts_scoreboard_demo", "equality_demo", "filethumbs", "helloworld_demo",
+    "html_demo", "problem_demo", "sidebar_demo", "slider_demo", "textinput_demo", "thumbs",
+    "view_counter_demo", "poll", "survey",
+}
+
+
+class _ModuleSettings:
+    """Lets the plugin's ``plugin_settings(settings)`` write into this module, as edx-platform does."""
+
+    def __getattr__(self, name):
+        try:
+            return globals()[name]
+        except KeyError as missing:
+            raise AttributeError(name) from missing
+
+    def __setattr__(self, name, value):
+        globals()[name] = value
+
+
+_plugin_common.plugin_settings(_ModuleSettings())

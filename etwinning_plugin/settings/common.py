@@ -1,0 +1,44 @@
+"""
+Settings the plugin adds to every LMS and Studio settings type.
+
+Each value is a default: an operator's own setting (Tutor patch, YAML) wins. Filter pipelines are
+merged into ``OPEN_EDX_FILTERS_CONFIG``, never replacing what the platform or another plugin set.
+"""
+
+from copy import deepcopy
+
+DEFAULTS = {
+    # Where Studio's activity editor finds the operator's programme catalogue (JSON, see
+    # docs/catalogue-format.md); empty means the sample catalogue shipped with the package.
+    "SKILLSLAB_CATALOGUE_FILE": "",
+    # The tag the NSS asks teachers to put in an eTwinning project's title.
+    "ETWINNING_PROJECT_TAG": "#SkillsLabs",
+}
+
+# openedx-filters pipeline steps this plugin adds, filter type → steps
+FILTER_STEPS: dict[str, list[str]] = {}
+
+
+def merge_filters_config(settings, filter_steps: dict[str, list[str]]) -> None:
+    """Add our pipeline steps to OPEN_EDX_FILTERS_CONFIG without losing anyone else's."""
+    config = deepcopy(getattr(settings, "OPEN_EDX_FILTERS_CONFIG", None) or {})
+    for filter_type, steps in filter_steps.items():
+        entry = config.setdefault(filter_type, {"fail_silently": True, "pipeline": []})
+        pipeline = entry.setdefault("pipeline", [])
+        for step in steps:
+            if step not in pipeline:
+                pipeline.append(step)
+    settings.OPEN_EDX_FILTERS_CONFIG = config
+
+
+def plugin_settings(settings) -> None:
+    for name, value in DEFAULTS.items():
+        if not hasattr(settings, name):
+            setattr(settings, name, deepcopy(value))
+    # The activity block reads the catalogue path through the XBlock settings service.
+    xblock_settings = getattr(settings, "XBLOCK_SETTINGS", None)
+    if xblock_settings is None:
+        xblock_settings = settings.XBLOCK_SETTINGS = {}
+    bucket = xblock_settings.setdefault("SkillsLabActivityBlock", {})
+    bucket.setdefault("catalogue_file", settings.SKILLSLAB_CATALOGUE_FILE)
+    merge_filters_config(settings, FILTER_STEPS)

@@ -1,0 +1,55 @@
+"""eTwinning Skills Labs for Open edX: XBlocks and a plugin app for the Greek eTwinning NSS."""
+
+import re
+from pathlib import Path
+
+from setuptools import find_packages, setup
+
+HERE = Path(__file__).parent
+VERSION = re.search(r'__version__ = "([^"]+)"', (HERE / "etwinning_plugin" / "__init__.py").read_text()).group(1)
+
+
+def requirements(name):
+    """Requirement lines of requirements/<name>.in (the unpinned, supported ranges)."""
+    lines = (HERE / "requirements" / f"{name}.in").read_text().splitlines()
+    return [line.split("#")[0].strip() for line in lines if line.split("#")[0].strip() and not line.startswith("-")]
+
+
+setup(
+    name="etwinning-skillslabs",
+    version=VERSION,
+    description="Skills Labs 21+ activities turned into eTwinning collaboration: XBlocks and an Open edX plugin",
+    long_description=(HERE / "README.md").read_text(encoding="utf-8"),
+    long_description_content_type="text/markdown",
+    license="AGPL-3.0",
+    python_requires=">=3.12",
+    packages=find_packages(include=["skillslab_xblock", "skillslab_xblock.*", "etwinning_plugin", "etwinning_plugin.*"]),
+    include_package_data=True,
+    package_data={
+        "skillslab_xblock": [
+            "data/*.json",
+            "templates/*/*.html",
+            "public/css/*.css",
+            "public/js/*.js",
+            "public/js/translations/*/*.js",
+            "translations/*/LC_MESSAGES/*.po",
+            "translations/*/LC_MESSAGES/*.mo",
+        ],
+    },
+    install_requires=requirements("base"),
+    extras_require={"test": requirements("test")},
+    entry_points={
+        "xblock.v1": [
+            "skillslab_activity = skillslab_xblock.activity:SkillsLabActivityBlock",
+        ],
+        "lms.djangoapp": ["etwinning_plugin = etwinning_plugin.apps:EtwinningPluginConfig"],
+        "cms.djangoapp": ["etwinning_plugin = etwinning_plugin.apps:EtwinningPluginConfig"],
+    },
+    classifiers=[
+        "Framework :: Django :: 5.2",
+        "Programming Language :: Python :: 3.12",
+        "Natural Language :: Greek",
+        "Natural Language :: English",
+    ],
+    zip_safe=False,
+)

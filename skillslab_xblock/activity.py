@@ -1,0 +1,291 @@
+"""
+The ``skillslab_activity`` block: a Skills Lab workshop activity turned into an eTwinning step.
+
+The learner reads the original activity, fills the conversion worksheet step by step (drafts save
+as they type), submits, and gets feedback against the Quality Label criteria; they may revise until
+the deadline. The author's side (Studio editor, preview, OLX) is in ``activity_authoring``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from xblock.completable import CompletableXBlockMixin
+from xblock.core import XBlock
+from xblock.fields import DateTime, Dict, Float, List, Scope, String
+from web_fragments.fragment import Fragment
+
+from . import quality_label, worksheet
+from .activity_authoring import ActivityAuthoringMixin
+from .i18n import N_
+from .mixins import RequestRejected, SkillsLabBlockMixin, learner_json_handler
+from .taxonomy import default_taxonomy, localized
+
+COLLABORATION_LADDER = worksheet.COLLABORATION_LEVELS
+
+
+@XBlock.needs("i18n")
+@XBlock.wants("user")
+@XBlock.wants("settings")
+class SkillsLabActivityBlock(ActivityAuthoringMixin, SkillsLabBlockMixin, CompletableXBlockMixin, XBlock):
+    """A Skills Lab activity and the worksheet that turns it into a collaborative eTwinning step."""
+
+    # --- what the author configures (Scope.settings, exported to OLX) --------------------------
+    display_name = String(
+        display_name=N_("Display name"), scope=Scope.settings,
+        default=N_("Skills Lab activity → eTwinning step"),
+    )
+    programme_id = String(display_name=N_("Programme id in the catalogue"), scope=Scope.settings, default="")
+    programme_title = String(display_name=N_("Programme"), scope=Scope.settings, default="")
+    cycle = String(display_name=N_("Thematic cycle"), scope=Scope.settings, default="")
+    sub_theme = String(display_name=N_("Sub-theme"), scope=Scope.settings, default="")
+    school_level = String(display_name=N_("School level"), scope=Scope.settings, default="")
+    skills = List(display_name=N_("Target skills"), scope=Scope.settings, default=[])
+    workshop_title = String(display_name=N_("Workshop"), scope=Scope.settings, default="")
+    activity_text = String(display_name=N_("Original activity"), scope=Scope.settings, default="",
+                           multiline_editor=True)
+    required_steps = List(display_name=N_("Required worksheet steps"), scope=Scope.settings,
+                          default=list(worksheet.STEP_KEYS))
+    deadline = DateTime(display_name=N_("Deadline for revisions"), scope=Scope.settings, default=None)
+    weight = Float(display_name=N_("Weight"), scope=Scope.settings, default=None,
+                   help=N_("Leave empty for an ungraded activity."))
+
+    # --- what the learner does (Scope.user_state) -----------------------------------------------
+    worksheet_answers = Dict(scope=Scope.user_state, default={},
+                             help="The learner's current worksheet, step → field → value (drafts included).")
+    submitted_answers = Dict(scope=Scope.user_state, default={}, help="The worksheet as last submitted.")
+    submitted_at = String(scope=Scope.user_state, default="")
+    draft_saved_at = String(scope=Scope.user_state, default="")
+
+    editable_fields = ()  # Studio uses the block's own editor (activity_authoring), not the generic one
+
+    # --- grading ---------------------------------------------------------------------------------
+
+    @property
+    def has_score(self) -> bool:
+        return bool(self.weight)
+
+    def max_score(self) -> int | None:
+        return len(quality_label.CRITERIA) if self.has_score else None
+
+    # --- learner state ---------------------------------------------------------------------------
+
+    @property
+    def school_level_codes(self) -> tuple[str, ...]:
+        return tuple(level.code for level in default_taxonomy().school_levels)
+
+    def deadline_passed(self) -> bool:
+        return bool(self.deadline and datetime.now(timezone.utc) > self.deadline)
+
+    def feedback(self) -> list[dict]:
+        if not self.submitted_at:
+            return []
+        gettext = self.translator.gettext
+        return [item.as_dict(gettext) for item in quality_label.assess(self.submitted_answers)]
+
+    def learner_state(self) -> dict:
+        """What the learner's page (and the mobile apps) need to show their progress."""
+        return {
+            "worksheet": self.worksheet_answers,
+            "progress": worksheet.progress(self.worksheet_answers, tuple(self.required_steps)),
+            "submitted": bool(self.submitted_at),
+            "submitted_at": self.submitted_at,
+            "draft_saved_at": self.draft_saved_at,
+            "has_unsubmitted_changes": bool(self.submitted_at) and self.worksheet_answers != self.submitted_answers,
+            "feedback": self.feedback(),
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+            "deadline_passed": self.deadline_passed(),
+        }
+
+    # --- views -----------------------------------------------------------------------------------
+
+    def student_view(self, context=None) -> Fragment:
+        language = self.language
+        gettext = self.translator.gettext
+        taxonomy = default_taxonomy()
+        state = self.learner_state()
+        frag = Fragment(self.render_template("activity/student.html", {
+            "block_id": self.dom_id,
+            "language": language,
+            "display_name": self.display_name if self.display_name != self.fields["display_name"].default
+            else gettext(self.display_name),
+            "configured": bool(self.workshop_title and self.activity_text),
+            "programme": self.programme_summary(language),
+            "workshop_title": self.workshop_title,
+            "activity_paragraphs": [p for p in self.activity_text.split("\n\n") if p.strip()],
+            "steps": self.steps_for_template(language, state),
+            "state": state,
+            "criteria_count": len(quality_label.CRITERIA),
+            "read_only": self.deadline_passed(),
+        }))
+        frag.add_css(self.resource_string("public/css/activity.css"))
+        frag.add_javascript_url(self.js_catalog_url())
+        frag.add_javascript(self.resource_string("public/js/activity.js"))
+        frag.initialize_js("SkillsLabActivity", {
+            "language": language,
+            "state": state,
+            "save_draft_url": self.runtime.handler_url(self, "save_draft"),
+            "submit_url": self.runtime.handler_url(self, "submit"),
+        })
+        return frag
+
+    def student_view_data(self, context=None) -> dict:
+        """The block's content for the mobile apps, which render it natively."""
+        language = self.language
+        return {
+            "display_name": self.display_name,
+            "programme": self.programme_summary(language),
+            "workshop_title": self.workshop_title,
+            "activity_text": self.activity_text,
+            "required_steps": list(self.required_steps),
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+            "graded": self.has_score,
+            "steps": [
+                {
+                    "key": s.key,
+                    "title": self._(s.title),
+                    "fields": [
+                        {"name": f.name, "kind": f.kind, "label": self._(f.label), "required": f.required,
+                         "choices": self.choice_options(f, language)}
+                        for f in s.fields
+                    ],
+                }
+                for s in worksheet.STEPS
+            ],
+        }
+
+    def programme_summary(self, language: str) -> dict:
+        taxonomy = default_taxonomy()
+        cycle = taxonomy.cycle(self.cycle)
+        sub_theme = taxonomy.sub_theme(self.sub_theme)
+        level = taxonomy.school_level(self.school_level)
+        return {
+            "title": self.programme_title,
+            "cycle": cycle.label(language) if cycle else "",
+            "cycle_code": self.cycle,
+            "sub_theme": sub_theme.label(language) if sub_theme else "",
+            "sub_theme_code": self.sub_theme,
+            "school_level": level.label(language) if level else "",
+            "skills": [s.label(language) for code in self.skills if (s := taxonomy.skill(code))],
+        }
+
+    def choice_options(self, field: worksheet.Field, language: str) -> list[dict]:
+        if field.name == "school_levels":
+            return [{"value": lv.code, "label": lv.label(language)} for lv in default_taxonomy().school_levels]
+        if field.name == "tools":
+            return [{"value": t.id, "label": t.name, "pupil_data": t.pupil_data, "note": localized(t.note, language)}
+                    for t in worksheet.tools()]
+        return [{"value": c, "label": self._(worksheet.CHOICE_LABELS[c])} for c in field.choices]
+
+    def steps_for_template(self, language: str, state: dict) -> list[dict]:
+        answers = state["worksheet"]
+        steps = []
+        for number, s in enumerate(worksheet.STEPS, start=1):
+            values = answers.get(s.key) or {}
+            steps.append({
+                "key": s.key,
+                "number": number,
+                "title": self._(s.title),
+                "prompt": self._(s.prompt),
+                "required": s.key in self.required_steps,
+                "done": s.key in state["progress"]["done"],
+                "fields": [
+                    {
+                        "name": f.name,
+                        "kind": f.kind,
+                        "label": self._(f.label),
+                        "help": self._(f.help) if f.help else "",
+                        "required": f.required and s.key in self.required_steps,
+                        "value": values.get(f.name, "" if f.kind != "choices" else []),
+                        "options": self.choice_options(f, language) if f.kind in ("choice", "choices") else [],
+                    }
+                    for f in s.fields
+                ],
+            })
+        return steps
+
+    @staticmethod
+    def workbench_scenarios():
+        from .scenarios import activity_scenarios  # pylint: disable=import-outside-toplevel
+
+        return activity_scenarios()
+
+    # --- handlers --------------------------------------------------------------------------------
+
+    def _check_can_change(self) -> None:
+        if self.deadline_passed():
+            raise RequestRejected(403, N_("The deadline for this activity has passed; your work can no longer change."))
+
+    def _merged(self, data: dict) -> dict:
+        """The stored worksheet with the payload's steps replacing theirs; nothing is stored here."""
+        payload = data.get("worksheet", {})
+        try:
+            cleaned = worksheet.clean_worksheet(payload, self.school_level_codes)
+        except worksheet.WorksheetInvalid as invalid:
+            raise RequestRejected(400, N_("Some answers could not be saved. Please check the marked fields."),
+                                  field_errors=invalid.messages(self.translator.gettext)) from invalid
+        merged = {key: dict(value) for key, value in self.worksheet_answers.items()}
+        for step_key, answers in cleaned.items():
+            merged.setdefault(step_key, {}).update(answers)
+        return merged
+
+    @learner_json_handler
+    def save_draft(self, data: dict, suffix: str = "") -> dict:
+        """Autosave: store the steps sent, however incomplete. Body: ``{"worksheet": {step: {...}}}``."""
+        self._check_can_change()
+        if set(data) - {"worksheet"}:
+            raise RequestRejected(400, N_("Unexpected data in the request."))
+        merged = self._merged(data)
+        self.worksheet_answers = merged
+        self.draft_saved_at = datetime.now(timezone.utc).isoformat()
+        return self.learner_state()
+
+    @learner_json_handler
+    def submit(self, data: dict, suffix: str = "") -> dict:
+        """Submit the worksheet (with any last changes sent along); every required step must be done."""
+        self._check_can_change()
+        if set(data) - {"worksheet"}:
+            raise RequestRejected(400, N_("Unexpected data in the request."))
+        merged = self._merged(data)
+        incomplete = {}
+        for step_key in self.required_steps:
+            for name in worksheet.missing_fields(merged, step_key):
+                incomplete[f"{step_key}.{name}"] = self._("Please fill this in before you submit.")
+        if incomplete:
+            raise RequestRejected(400, N_("Some required steps are not complete yet."), field_errors=incomplete)
+        now = datetime.now(timezone.utc).isoformat()
+        self.worksheet_answers = merged
+        self.submitted_answers = merged
+        self.submitted_at = now
+        self.draft_saved_at = now
+        self.emit_completion(1.0)
+        if self.has_score:
+            addressed = quality_label.addressed_count(quality_label.assess(merged))
+            self.runtime.publish(self, "grade", {"value": addressed, "max_value": len(quality_label.CRITERIA)})
+        return self.learner_state()
+
+    # --- reports ---------------------------------------------------------------------------------
+
+    def generate_report_data(self, user_state_iterator, limit_responses=None):
+        """Rows for the instructor dashboard's problem-responses report: one per submitted worksheet."""
+        count = 0
+        for user_state in user_state_iterator:
+            if limit_responses is not None and count >= limit_responses:
+                return
+            state = user_state.state or {}
+            answers = state.get("submitted_answers") or {}
+            if not state.get("submitted_at") or not answers:
+                continue
+            feedback = quality_label.assess(answers)
+            row = {
+                "Submitted at": state["submitted_at"],
+                "Collaboration level": (answers.get("collaboration") or {}).get("level", ""),
+                "Quality Label criteria addressed": f"{quality_label.addressed_count(feedback)}/{len(feedback)}",
+                "Weak or missing criteria": ", ".join(f.key for f in feedback if f.status != quality_label.ADDRESSED),
+            }
+            for s in worksheet.STEPS:
+                for f in s.fields:
+                    value = (answers.get(s.key) or {}).get(f.name, "")
+                    row[f"{s.key}.{f.name}"] = ", ".join(value) if isinstance(value, list) else value
+            count += 1
+            yield user_state.username, row

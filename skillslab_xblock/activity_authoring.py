@@ -1,0 +1,284 @@
+"""
+The author's side of ``skillslab_activity``: the Studio editor, the preview, validation, and OLX.
+
+The Studio editor lets an author pick a programme → workshop → activity from a catalogue (the
+operator's, else the sample shipped with the package, or one the author loads in the editor) or
+type everything by hand. Saving validates every field at once; a rejected save changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from pathlib import Path
+
+from web_fragments.fragment import Fragment
+from xblock.validation import ValidationMessage
+
+from . import olx, worksheet
+from .i18n import N_, BlockTranslator, runtime_language
+from .mixins import RequestRejected, learner_json_handler
+from .taxonomy import (
+    MAX_TEXT_LENGTH,
+    MAX_TITLE_LENGTH,
+    CatalogueError,
+    default_taxonomy,
+    load_catalogue_text,
+    sample_catalogue,
+)
+
+log = logging.getLogger(__name__)
+
+# Scalar settings exported as attributes, in this order; long texts become child elements.
+OLX_ATTRIBUTES = ("display_name", "programme_id", "cycle", "sub_theme", "school_level", "skills",
+                  "required_steps", "deadline", "weight")
+OLX_TEXT_CHILDREN = ("programme_title", "workshop_title", "activity_text")
+EDITABLE = OLX_ATTRIBUTES + OLX_TEXT_CHILDREN
+
+
+def _has_markup(text: str) -> bool:
+    return bool(worksheet._MARKUP.search(text))  # pylint: disable=protected-access
+
+
+class ActivityAuthoringMixin:
+    """Studio editing, preview, validation and OLX for SkillsLabActivityBlock."""
+
+    # --- catalogue -------------------------------------------------------------------------------
+
+    def catalogue(self):
+        """The operator's catalogue (XBLOCK_SETTINGS → catalogue_file), else the sample one."""
+        settings_service = self.runtime.service(self, "settings")
+        bucket = settings_service.get_settings_bucket(self) if settings_service else {}
+        path = (bucket or {}).get("catalogue_file")
+        if path:
+            try:
+                return load_catalogue_text(Path(path).read_bytes())
+            except (OSError, CatalogueError):
+                log.exception("The Skills Lab catalogue %s cannot be used; falling back to the sample", path)
+        return sample_catalogue()
+
+    # --- views -----------------------------------------------------------------------------------
+
+    def studio_view(self, context=None) -> Fragment:
+        language = self.language
+        values = {name: getattr(self, name) for name in EDITABLE}
+        values["deadline"] = self.deadline.isoformat() if self.deadline else ""
+        values["display_name"] = self.display_name if self.display_name != self.fields["display_name"].default \
+            else self._(self.display_name)
+        frag = Fragment(self.render_template("activity/studio.html", {
+            "block_id": self.dom_id,
+            "values": values,
+            "taxonomy": default_taxonomy().as_dict(language),
+            "steps": [{"key": s.key, "title": self._(s.title)} for s in worksheet.STEPS],
+        }))
+        frag.add_css(self.resource_string("public/css/activity.css"))
+        frag.add_javascript_url(self.js_catalog_url())
+        frag.add_javascript(self.resource_string("public/js/activity_studio.js"))
+        frag.initialize_js("SkillsLabActivityStudio", {
+            "language": language,
+            "taxonomy": default_taxonomy().as_dict(language),
+            "catalogue": self.catalogue().choices(language),
+            "save_url": self.runtime.handler_url(self, "studio_submit"),
+            "catalogue_url": self.runtime.handler_url(self, "load_catalogue"),
+        })
+        return frag
+
+    def author_view(self, context=None) -> Fragment:
+        """Studio's preview: the learner's page with a summary of the settings above it."""
+        frag = Fragment(self.render_template("activity/author.html", {
+            "block_id": self.dom_id,
+            "required_steps": [self._(s.title) for s in worksheet.STEPS if s.key in self.required_steps],
+            "deadline": self.deadline.isoformat() if self.deadline else "",
+            "weight": self.weight,
+            "problems": [m.text for m in self.validate().messages],
+        }))
+        preview = self.student_view(context)
+        frag.add_content(preview.body_html())
+        frag.add_fragment_resources(preview)
+        frag.initialize_js(preview.js_init_fn, preview.json_init_args)
+        return frag
+
+    def validate(self):
+        """Studio's warnings for a block that learners cannot use yet."""
+        result = super().validate()
+        if not self.workshop_title or not self.activity_text:
+            result.add(ValidationMessage(ValidationMessage.WARNING,
+                                         self._("Choose a workshop activity or type its title and text.")))
+        return result
+
+    # --- handlers --------------------------------------------------------------------------------
+
+    def _require_author(self) -> None:
+        """Studio handlers change course content: learners (in the LMS) may not call them."""
+        user = self._current_user()
+        if user is not None and user.opt_attrs.get("edx-platform.user_role") == "student" \
+                and not self.current_user_is_staff:
+            raise RequestRejected(403, N_("Only course staff can change this activity."))
+
+    @learner_json_handler
+    def studio_submit(self, data: dict, suffix: str = "") -> dict:
+        """Save the author's settings; every field is validated and a rejected save changes nothing."""
+        self._require_author()
+        values = self.clean_settings(data)
+        for name, value in values.items():
+            setattr(self, name, value)
+        return {"result": "success"}
+
+    @learner_json_handler
+    def load_catalogue(self, data: dict, suffix: str = "") -> dict:
+        """Validate a catalogue the author brings (JSON text) and return its choices; nothing is stored."""
+        self._require_author()
+        text = data.get("catalogue")
+        if not isinstance(text, str) or not text.strip():
+            raise RequestRejected(400, N_("Paste or choose a catalogue file (JSON) first."))
+        try:
+            catalogue = load_catalogue_text(text)
+        except CatalogueError as error:
+            raise RequestRejected(400, N_("The catalogue has errors:"),
+                                  field_errors={"catalogue": error.messages(self.translator.gettext)}) from error
+        return {"programmes": catalogue.choices(self.language)}
+
+    def clean_settings(self, data: dict) -> dict:
+        """The validated settings from the editor's payload, or RequestRejected with every error."""
+        taxonomy = default_taxonomy()
+        errors: dict[str, str] = {}
+        cleaned: dict = {}
+        _ = self._
+
+        unknown = set(data) - set(EDITABLE)
+        if unknown:
+            errors["_"] = _("Unknown settings: {names}").format(names=", ".join(sorted(str(u)[:40] for u in unknown)))
+
+        def text(name, max_length, required=False, multiline=False):
+            value = data.get(name, getattr(self, name))
+            if not isinstance(value, str):
+                errors[name] = _("Must be text.")
+                return
+            value = value.strip() if not multiline else value.strip("\n ").replace("\r\n", "\n")
+            if required and not value:
+                errors[name] = _("This field is required.")
+            elif len(value) > max_length:
+                errors[name] = _("Too long: at most {max} characters.").format(max=max_length)
+            elif _has_markup(value):
+                errors[name] = _("Please write plain text: HTML tags such as <script> are not allowed.")
+            else:
+                cleaned[name] = value
+
+        text("display_name", 200, required=True)
+        text("programme_id", 64)
+        text("programme_title", MAX_TITLE_LENGTH)
+        text("workshop_title", MAX_TITLE_LENGTH, required=True)
+        text("activity_text", MAX_TEXT_LENGTH, required=True, multiline=True)
+
+        def code(name, valid):
+            value = data.get(name, getattr(self, name))
+            if not isinstance(value, str) or (value and not valid(value)):
+                errors[name] = _("Not one of the offered choices.")
+            else:
+                cleaned[name] = value
+
+        code("cycle", lambda v: taxonomy.cycle(v) is not None)
+        code("sub_theme", lambda v: taxonomy.sub_theme(v) is not None)
+        code("school_level", lambda v: taxonomy.school_level(v) is not None)
+        if cleaned.get("sub_theme") and cleaned.get("cycle"):
+            owner = taxonomy.cycle_of_sub_theme(cleaned["sub_theme"])
+            if owner.code != cleaned["cycle"]:
+                errors["sub_theme"] = _("This sub-theme belongs to another thematic cycle.")
+
+        def code_list(name, valid, required=False):
+            value = data.get(name, getattr(self, name))
+            if not isinstance(value, list) or not all(isinstance(v, str) and valid(v) for v in value):
+                errors[name] = _("Not one of the offered choices.")
+            elif required and not value:
+                errors[name] = _("Choose at least one.")
+            else:
+                cleaned[name] = list(dict.fromkeys(value))
+
+        code_list("skills", lambda v: taxonomy.skill(v) is not None)
+        code_list("required_steps", lambda v: v in worksheet.STEP_KEYS, required=True)
+        if "required_steps" in cleaned:  # keep the worksheet's order
+            cleaned["required_steps"] = [k for k in worksheet.STEP_KEYS if k in cleaned["required_steps"]]
+
+        deadline = data.get("deadline", self.deadline.isoformat() if self.deadline else "")
+        if deadline in ("", None):
+            cleaned["deadline"] = None
+        elif not isinstance(deadline, str):
+            errors["deadline"] = _("Enter a date and time such as 2026-05-03T21:00.")
+        else:
+            try:
+                parsed = datetime.fromisoformat(deadline.strip())
+                cleaned["deadline"] = parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+            except ValueError:
+                errors["deadline"] = _("Enter a date and time such as 2026-05-03T21:00.")
+
+        weight = data.get("weight", self.weight)
+        if weight in ("", None):
+            cleaned["weight"] = None
+        else:
+            try:
+                number = float(weight) if not isinstance(weight, bool) else None
+            except (TypeError, ValueError):
+                number = None
+            if number is None or not 0 <= number <= 100 or number != number:  # NaN is not a weight
+                errors["weight"] = _("Enter a number from 0 to 100, or leave it empty for an ungraded activity.")
+            else:
+                cleaned["weight"] = number or None
+
+        if errors:
+            raise RequestRejected(400, N_("The settings were not saved. Please check the marked fields."),
+                                  field_errors=errors)
+        return cleaned
+
+    # --- OLX -------------------------------------------------------------------------------------
+
+    @classmethod
+    def parse_xml(cls, node, runtime, keys):
+        """Build the block from its OLX, refusing DOCTYPEs and entities and validating every value."""
+        try:
+            olx.assert_safe(node)
+        except olx.OLXRejected as rejected:
+            translator = BlockTranslator(runtime_language(None))
+            raise olx.OLXRejected(translator.gettext(rejected.message)) from rejected
+        block = runtime.construct_xblock_from_class(cls, keys)
+        data = {}
+        for name in OLX_ATTRIBUTES:
+            raw = node.get(name)
+            if raw is None:
+                continue
+            if name in ("skills", "required_steps"):
+                data[name] = [v for v in raw.split() if v]
+            else:
+                data[name] = raw
+        for name in OLX_TEXT_CHILDREN:
+            value = olx.child_text(node, name)
+            if value is not None:
+                data[name] = value
+        try:
+            values = block.clean_settings(data)
+        except RequestRejected as rejected:
+            details = "; ".join(f"{k}: {v}" for k, v in rejected.field_errors.items())
+            raise olx.OLXRejected(N_("The activity's OLX has invalid values: {details}"), details=details) \
+                from rejected
+        for name, value in values.items():
+            setattr(block, name, value)
+        return block
+
+    def add_xml_to_node(self, node):
+        """Export: scalar settings as attributes, long texts as child elements (Greek kept as is)."""
+        node.tag = self.scope_ids.block_type
+        for name in OLX_ATTRIBUTES:
+            if not self.fields[name].is_set_on(self):
+                continue
+            value = getattr(self, name)
+            if name in ("skills", "required_steps"):
+                node.set(name, " ".join(value))
+            elif name == "deadline":
+                if value:
+                    node.set(name, value.isoformat())
+            elif name == "weight":
+                if value:
+                    node.set(name, repr(float(value)))
+            else:
+                node.set(name, value)
+        for name in OLX_TEXT_CHILDREN:
+            olx.add_text_child(node, name, getattr(self, name))

@@ -1,0 +1,155 @@
+"""
+What every block of the bundle shares: translation in the runtime's language, JSON handlers whose
+errors reach the user in their language, the current user from the ``user`` service, and templates.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from importlib import resources
+from typing import Any, Callable
+
+from django.template import Context, Engine
+from webob import Response
+from xblock.core import XBlock
+
+from .i18n import BlockTranslator, runtime_language
+
+MAX_REQUEST_BYTES = 256 * 1024
+
+_ENGINE = None
+
+
+@functools.lru_cache(maxsize=None)
+def _package_text(path: str) -> str:
+    """A file shipped in the package (CSS, JS), read once per process."""
+    return resources.files(__package__).joinpath(path).read_text(encoding="utf-8")
+
+
+def _template_engine() -> Engine:
+    global _ENGINE  # noqa: PLW0603 - one engine per process, built on first use
+    if _ENGINE is None:
+        _ENGINE = Engine(
+            dirs=[str(resources.files(__package__).joinpath("templates"))],
+            libraries={"skillslab": "skillslab_xblock.template_tags"},
+            autoescape=True,
+        )
+    return _ENGINE
+
+
+class RequestRejected(Exception):
+    """A handler's answer to bad input: a 4xx status, an N_-marked message and optional field errors."""
+
+    def __init__(self, status: int, message: str, params: dict | None = None, field_errors: dict | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.params = params or {}
+        self.field_errors = field_errors or {}
+
+
+def json_response(body: Any, status: int = 200) -> Response:
+    return Response(json.dumps(body), status=status, content_type="application/json", charset="utf8")
+
+
+def learner_json_handler(func: Callable) -> Callable:
+    """
+    Like ``XBlock.json_handler``, but every error (wrong method, oversize or malformed body,
+    a RequestRejected from the handler) comes back as ``{"error": ..., "field_errors": {...}}``
+    in the user's language. The handler runs only on a well-formed JSON object.
+    """
+
+    @XBlock.handler
+    @functools.wraps(func)
+    def wrapper(self, request, suffix=""):
+        _ = self.translator.gettext
+        if request.method != "POST":
+            response = json_response({"error": _("This action needs a POST request.")}, status=405)
+            response.allow = ["POST"]
+            return response
+        body = request.body
+        if len(body) > MAX_REQUEST_BYTES:
+            return json_response({"error": _("The request is too large.")}, status=413)
+        try:
+            data = json.loads(body.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            return json_response({"error": _("The request could not be read (malformed JSON).")}, status=400)
+        if not isinstance(data, dict):
+            return json_response({"error": _("The request must be a JSON object.")}, status=400)
+        try:
+            return json_response(func(self, data, suffix))
+        except RequestRejected as rejected:
+            return json_response(
+                {
+                    "error": _(rejected.message).format(**rejected.params),
+                    "field_errors": rejected.field_errors,
+                },
+                status=rejected.status,
+            )
+
+    return wrapper
+
+
+class SkillsLabBlockMixin:
+    """
+    Translation, the current user and templates for the bundle's blocks.
+
+    A block using it declares ``@XBlock.needs("i18n")`` and ``@XBlock.wants("user")``.
+    """
+
+    # Staff viewing the course as a learner still see the block (read-only).
+    show_in_read_only_mode = True
+
+    @property
+    def translator(self) -> BlockTranslator:
+        return BlockTranslator(self.language)
+
+    @property
+    def language(self) -> str:
+        return runtime_language(self.runtime.service(self, "i18n"))
+
+    def _(self, message: str) -> str:  # pylint: disable=invalid-name
+        return self.translator.gettext(message)
+
+    # --- the current user ---------------------------------------------------------------------
+
+    def _current_user(self):
+        service = self.runtime.service(self, "user")
+        return service.get_current_user() if service else None
+
+    @property
+    def current_user_is_staff(self) -> bool:
+        user = self._current_user()
+        return bool(user and user.opt_attrs.get("edx-platform.user_is_staff"))
+
+    @property
+    def current_user_id(self) -> str | None:
+        """The platform's user id (LMS) or the workbench's student id, else the anonymous id."""
+        user = self._current_user()
+        if user is None:
+            return None
+        for key in ("edx-platform.user_id", "xblock-workbench.user_id", "edx-platform.anonymous_user_id"):
+            value = user.opt_attrs.get(key)
+            if value not in (None, ""):
+                return str(value)
+        return None
+
+    # --- rendering ----------------------------------------------------------------------------
+
+    def render_template(self, name: str, context: dict) -> str:
+        context = dict(context, _translator=self.translator)
+        return _template_engine().get_template(name).render(Context(context))
+
+    @property
+    def dom_id(self) -> str:
+        """A per-instance prefix for element ids, so two blocks on one page never share an id."""
+        return "skl-" + "".join(ch if ch.isalnum() else "-" for ch in str(self.scope_ids.usage_id))
+
+    @staticmethod
+    def resource_string(path: str) -> str:
+        return _package_text(path)
+
+    def js_catalog_url(self) -> str:
+        return self.runtime.local_resource_url(self, f"public/js/translations/{self.language}/text.js")
+

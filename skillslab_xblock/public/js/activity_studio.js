@@ -1,0 +1,152 @@
+/* Studio editor of skillslab_activity: catalogue picker, the author's own catalogue, save with errors. */
+function SkillsLabActivityStudio(runtime, element, args) {
+  "use strict";
+  var root = element && element.jquery ? element[0] : element;
+  var form = root.querySelector(".skl-studio-form");
+  var catalog = (window.SkillsLabI18n || {})[args.language] || {};
+  function gettext(text) { return catalog[text] || text; }
+  var programmes = args.catalogue;
+  var selects = {
+    programme: form.querySelector('[data-catalogue="programme"]'),
+    workshop: form.querySelector('[data-catalogue="workshop"]'),
+    activity: form.querySelector('[data-catalogue="activity"]')
+  };
+  var result = form.querySelector("[data-result]");
+
+  function csrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+  function post(url, body) {
+    return fetch(url, {
+      method: "POST", credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "X-CSRFToken": csrfToken()},
+      body: JSON.stringify(body)
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        return {ok: response.ok, status: response.status, data: data};
+      });
+    });
+  }
+  function fill(select, items, placeholder) {
+    select.textContent = "";
+    if (placeholder !== undefined) {
+      var empty = document.createElement("option");
+      empty.value = "";
+      empty.textContent = placeholder;
+      select.appendChild(empty);
+    }
+    items.forEach(function (item) {
+      var option = document.createElement("option");
+      option.value = item.id;
+      option.textContent = item.title;
+      select.appendChild(option);
+    });
+    select.disabled = !items.length;
+  }
+  function field(name) { return form.querySelector('[name="' + name + '"]'); }
+  function current(kind) {
+    var programme = programmes.filter(function (p) { return p.id === selects.programme.value; })[0];
+    if (kind === "programme" || !programme) { return programme; }
+    var workshop = programme.workshops.filter(function (w) { return w.id === selects.workshop.value; })[0];
+    if (kind === "workshop" || !workshop) { return workshop; }
+    return workshop.activities.filter(function (a) { return a.id === selects.activity.value; })[0];
+  }
+  function applyActivity() {
+    var programme = current("programme"), workshop = current("workshop"), activity = current("activity");
+    if (!programme || !workshop || !activity) { return; }
+    field("programme_id").value = programme.id;
+    field("programme_title").value = programme.title;
+    field("cycle").value = programme.cycle;
+    field("sub_theme").value = programme.sub_theme;
+    field("school_level").value = programme.school_levels[0] || "";
+    form.querySelectorAll('[name="skills"]').forEach(function (box) {
+      box.checked = programme.skills.indexOf(box.value) !== -1;
+    });
+    field("workshop_title").value = workshop.title + (activity.title ? " — " + activity.title : "");
+    field("activity_text").value = activity.text;
+  }
+  function showProgrammes() {
+    fill(selects.programme, programmes, gettext("— Enter the activity by hand —"));
+    selects.programme.disabled = false;
+    fill(selects.workshop, []);
+    fill(selects.activity, []);
+  }
+  selects.programme.addEventListener("change", function () {
+    var programme = current("programme");
+    fill(selects.workshop, programme ? programme.workshops : []);
+    selects.workshop.dispatchEvent(new Event("change"));
+    if (!programme) { field("programme_id").value = ""; }
+  });
+  selects.workshop.addEventListener("change", function () {
+    var workshop = current("workshop");
+    fill(selects.activity, workshop ? workshop.activities : []);
+    applyActivity();
+  });
+  selects.activity.addEventListener("change", applyActivity);
+
+  var fileInput = form.querySelector("[data-catalogue-file]");
+  fileInput.addEventListener("change", function () {
+    var file = fileInput.files[0];
+    if (!file) { return; }
+    file.text().then(function (text) {
+      return post(args.catalogue_url, {catalogue: text});
+    }).then(function (response) {
+      var list = form.querySelector('[data-error-for="catalogue"]');
+      list.textContent = "";
+      if (response.ok) {
+        programmes = response.data.programmes;
+        showProgrammes();
+        result.textContent = gettext("Catalogue loaded: choose a programme above.");
+      } else {
+        result.textContent = response.data.error || String(response.status);
+        ((response.data.field_errors || {}).catalogue || []).forEach(function (message) {
+          var li = document.createElement("li");
+          li.textContent = message;
+          list.appendChild(li);
+        });
+      }
+      result.focus();
+    });
+  });
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var data = {
+      display_name: field("display_name").value,
+      programme_id: field("programme_id").value,
+      programme_title: field("programme_title").value,
+      cycle: field("cycle").value,
+      sub_theme: field("sub_theme").value,
+      school_level: field("school_level").value,
+      skills: Array.prototype.filter.call(form.querySelectorAll('[name="skills"]'), function (b) { return b.checked; })
+        .map(function (b) { return b.value; }),
+      workshop_title: field("workshop_title").value,
+      activity_text: field("activity_text").value,
+      required_steps: Array.prototype.filter.call(form.querySelectorAll('[name="required_steps"]'), function (b) { return b.checked; })
+        .map(function (b) { return b.value; }),
+      deadline: field("deadline").value,
+      weight: field("weight").value
+    };
+    if (runtime.notify) { runtime.notify("save", {state: "start"}); }
+    post(args.save_url, data).then(function (response) {
+      form.querySelectorAll("[data-error-for]").forEach(function (p) { p.textContent = ""; });
+      if (response.ok) {
+        result.textContent = gettext("Saved.");
+        if (runtime.notify) { runtime.notify("save", {state: "end"}); }
+      } else {
+        result.textContent = response.data.error || String(response.status);
+        Object.keys(response.data.field_errors || {}).forEach(function (name) {
+          var target = form.querySelector('[data-error-for="' + name + '"]');
+          if (target) { target.textContent = response.data.field_errors[name]; }
+        });
+        if (runtime.notify) { runtime.notify("error", {title: gettext("The settings were not saved."), message: result.textContent}); }
+        result.focus();
+      }
+    });
+  });
+  form.querySelector("[data-cancel]").addEventListener("click", function () {
+    if (runtime.notify) { runtime.notify("cancel", {}); }
+  });
+  showProgrammes();
+}

@@ -1,0 +1,132 @@
+"""
+Feedback on a worksheet against the eTwinning National Quality Label criteria.
+
+The five criteria are the ones ESEP uses since 2022 (see ../shared/domain.md §3). The rules here
+are deliberately transparent, so a teacher can see why a criterion is weak and what would lift it:
+each criterion is *addressed*, *weak* or *missing*, and every non-addressed criterion carries a
+hint. Three sub-criteria have minimum scores in the real Quality Label (pupils' online
+collaboration across schools; choice and use of ICT; GDPR, copyright and eSafety); a plan that
+misses one of them is never reported as addressing that criterion.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .i18n import N_
+from .worksheet import COLLABORATION_LEVELS, unsuitable_tools
+
+ADDRESSED, WEAK, MISSING = "addressed", "weak", "missing"
+
+CRITERIA = (
+    ("collaboration", N_("Collaboration between partner schools")),
+    ("technology", N_("Use of technology")),
+    ("pedagogy", N_("Pedagogical approaches")),
+    ("curriculum", N_("Curricular integration")),
+    ("results", N_("Results and documentation")),
+)
+
+
+@dataclass(frozen=True)
+class CriterionFeedback:
+    key: str
+    title: str  # N_-marked
+    status: str
+    hint: str = ""  # N_-marked, empty when addressed
+
+    def as_dict(self, gettext) -> dict:
+        return {
+            "key": self.key,
+            "title": gettext(self.title),
+            "status": self.status,
+            "hint": gettext(self.hint) if self.hint else "",
+        }
+
+
+def _answers(worksheet: dict, step_key: str) -> dict:
+    return worksheet.get(step_key) or {}
+
+
+def _collaboration(ws: dict) -> tuple[str, str]:
+    level = _answers(ws, "collaboration").get("level") or ""
+    product = _answers(ws, "joint_product").get("description") or ""
+    schools = _answers(ws, "partners").get("school_count") or 0
+    if not level:
+        return MISSING, N_("Choose the level of collaboration and say how the schools depend on each other.")
+    if schools < 2:
+        return WEAK, N_("Name at least two schools: an eTwinning activity needs partners.")
+    rung = COLLABORATION_LEVELS.index(level)
+    if rung < COLLABORATION_LEVELS.index("collaboration"):
+        return WEAK, N_("Communication and exchange are a start; plan a task where each school needs the "
+                        "others' work, ideally mixed teams that create one joint product.")
+    if not product:
+        return WEAK, N_("Describe the joint product the pupils of all schools create together.")
+    return ADDRESSED, ""
+
+
+def _technology(ws: dict) -> tuple[str, str]:
+    answers = _answers(ws, "tools")
+    if not (answers.get("tools") or answers.get("other_tools")):
+        return MISSING, N_("Choose the tools pupils will use to work together online.")
+    if unsuitable_tools(ws):
+        return WEAK, N_("Replace the tools marked unsuitable for pupils' personal data; TwinSpace is a safe choice.")
+    if not answers.get("data_protection_checked"):
+        return WEAK, N_("Confirm the data-protection check: no pupil personal data, parents informed.")
+    return ADDRESSED, ""
+
+
+def _pedagogy(ws: dict) -> tuple[str, str]:
+    roles = _answers(ws, "partners").get("roles") or ""
+    methods = _answers(ws, "evaluation").get("methods") or []
+    if not roles and not methods:
+        return MISSING, N_("Describe each school's role and how pupils take an active part.")
+    if not roles:
+        return WEAK, N_("Say what each school and its pupils do.")
+    if not {"pupil_self_assessment", "peer_assessment"} & set(methods):
+        return WEAK, N_("Give pupils an active role in evaluation, such as self-assessment or peer assessment.")
+    return ADDRESSED, ""
+
+
+def _curriculum(ws: dict) -> tuple[str, str]:
+    goal = _answers(ws, "goal")
+    if not goal.get("shared_goal"):
+        return MISSING, N_("State the shared goal of the activity.")
+    if not goal.get("curriculum_link"):
+        return WEAK, N_("Link the activity to subjects and goals of the curriculum.")
+    return ADDRESSED, ""
+
+
+def _results(ws: dict) -> tuple[str, str]:
+    twinspace = _answers(ws, "twinspace")
+    evaluation = _answers(ws, "evaluation")
+    documented = bool(twinspace.get("practices") or twinspace.get("details"))
+    evaluated = bool(evaluation.get("methods") or evaluation.get("details"))
+    if not documented and not evaluated:
+        return MISSING, N_("Plan how the work is documented in TwinSpace and how its results are evaluated.")
+    if not documented:
+        return WEAK, N_("Plan how the work is documented in TwinSpace, for example a page per workshop.")
+    if not evaluated:
+        return WEAK, N_("Plan how pupils and teachers evaluate the results.")
+    return ADDRESSED, ""
+
+
+_RULES = {
+    "collaboration": _collaboration,
+    "technology": _technology,
+    "pedagogy": _pedagogy,
+    "curriculum": _curriculum,
+    "results": _results,
+}
+
+
+def assess(worksheet: dict) -> list[CriterionFeedback]:
+    """Feedback for each criterion, in the order of CRITERIA."""
+    feedback = []
+    for key, title in CRITERIA:
+        status, hint = _RULES[key](worksheet)
+        feedback.append(CriterionFeedback(key, title, status, hint))
+    return feedback
+
+
+def addressed_count(feedback: list[CriterionFeedback]) -> int:
+    return sum(1 for f in feedback if f.status == ADDRESSED)

@@ -1,0 +1,56 @@
+"""
+Workbench scenarios: demo units built from the sample catalogue, in Greek and in English.
+
+The scenarios are OLX produced by the block's own exporter layout, so the demo also exercises the
+import path an author's course goes through.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from .taxonomy import localized, sample_catalogue
+
+# (programme, workshop, activity) of the sample catalogue shown in each demo unit
+DEMO_ACTIVITIES = (
+    ("b1-river-keepers", "w1", "a1"),
+    ("c3-many-languages", "w3", "a2"),
+)
+
+
+def activity_olx(programme_id: str, workshop_id: str, activity_id: str, language: str, **settings) -> str:
+    """OLX of one ``skillslab_activity`` for an activity of the sample catalogue, in ``language``."""
+    programme = sample_catalogue().programme(programme_id)
+    workshop, activity = programme.activity(workshop_id, activity_id)
+    node = etree.Element("skillslab_activity")
+    node.set("display_name", localized(activity.title, language))
+    node.set("programme_id", programme.id)
+    node.set("cycle", programme.cycle)
+    node.set("sub_theme", programme.sub_theme)
+    node.set("school_level", programme.school_levels[0])
+    node.set("skills", " ".join(programme.skills))
+    for name, value in settings.items():
+        node.set(name, value)
+    for tag, text in (
+        ("programme_title", localized(programme.title, language)),
+        ("workshop_title", f"{workshop.number}. {localized(workshop.title, language)}"),
+        ("activity_text", localized(activity.text, language)),
+    ):
+        etree.SubElement(node, tag).text = text
+    return etree.tostring(node, encoding="unicode")
+
+
+def demo_unit(language: str) -> str:
+    """A unit (``vertical_demo``) with the demo activities in ``language``."""
+    blocks = "\n".join(activity_olx(p, w, a, language) for p, w, a in DEMO_ACTIVITIES)
+    return f"<vertical_demo>\n{blocks}\n</vertical_demo>"
+
+
+def activity_scenarios() -> list[tuple[str, str]]:
+    return [
+        ("Skills Lab → eTwinning: demo unit (Ελληνικά)", demo_unit("el")),
+        ("Skills Lab → eTwinning: demo unit (English)", demo_unit("en")),
+        ("Skills Lab → eTwinning: one activity, graded, three required steps",
+         activity_olx("a1-healthy-breakfast", "w2", "a1", "en", weight="1.0",
+                      required_steps="partners collaboration tools")),
+    ]
