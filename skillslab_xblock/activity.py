@@ -171,11 +171,13 @@ class SkillsLabActivityBlock(ActivityAuthoringMixin, SkillsLabBlockMixin, Comple
 
     def choice_options(self, field: worksheet.Field, language: str) -> list[dict]:
         if field.name == "school_levels":
-            return [{"value": lv.code, "label": lv.label(language)} for lv in default_taxonomy().school_levels]
+            return [{"value": lv.code, "label": lv.label(language), "pupil_data": "", "note": ""}
+                    for lv in default_taxonomy().school_levels]
         if field.name == "tools":
             return [{"value": t.id, "label": t.name, "pupil_data": t.pupil_data, "note": localized(t.note, language)}
                     for t in worksheet.tools()]
-        return [{"value": c, "label": self._(worksheet.CHOICE_LABELS[c])} for c in field.choices]
+        return [{"value": c, "label": self._(worksheet.CHOICE_LABELS[c]), "pupil_data": "", "note": ""}
+                for c in field.choices]
 
     def steps_for_template(self, language: str, state: dict) -> list[dict]:
         answers = state["worksheet"]

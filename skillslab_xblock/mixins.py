@@ -66,7 +66,7 @@ def learner_json_handler(func: Callable) -> Callable:
         _ = self.translator.gettext
         if request.method != "POST":
             response = json_response({"error": _("This action needs a POST request.")}, status=405)
-            response.allow = ["POST"]
+            response.headers["Allow"] = "POST"
             return response
         body = request.body
         if len(body) > MAX_REQUEST_BYTES:

@@ -31,7 +31,7 @@ EVALUATION_METHODS = ("pupil_self_assessment", "peer_assessment", "teacher_rubri
 
 # A tag, a comment, a processing instruction or a doctype: plain-text answers never need these,
 # while "a < b" or "<3" stay allowed.
-_MARKUP = re.compile(r"<\s*(/?\s*[a-zA-Z][^>]*>|!|\?)")
+_MARKUP = re.compile(r"<(/?[a-zA-Z][^>]*>|!|\?)")
 _FORBIDDEN_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
