@@ -138,8 +138,13 @@ class ActivityAuthoringMixin:
                                   field_errors={"catalogue": error.messages(self.translator.gettext)}) from error
         return {"programmes": catalogue.choices(self.language)}
 
-    def clean_settings(self, data: dict) -> dict:
-        """The validated settings from the editor's payload, or RequestRejected with every error."""
+    def clean_settings(self, data: dict, require_content: bool = True) -> dict:
+        """
+        The validated settings from the editor's payload, or RequestRejected with every error.
+
+        Studio's save needs the workshop and its activity text; an imported block may still be
+        empty (a block just added to a course is), so OLX import passes ``require_content=False``.
+        """
         taxonomy = default_taxonomy()
         errors: dict[str, str] = {}
         cleaned: dict = {}
@@ -155,7 +160,7 @@ class ActivityAuthoringMixin:
                 errors[name] = _("Must be text.")
                 return
             value = value.strip() if not multiline else value.strip("\n ").replace("\r\n", "\n")
-            if required and not value:
+            if required and require_content and not value:
                 errors[name] = _("This field is required.")
             elif len(value) > max_length:
                 errors[name] = _("Too long: at most {max} characters.").format(max=max_length)
@@ -254,7 +259,7 @@ class ActivityAuthoringMixin:
             if value is not None:
                 data[name] = value
         try:
-            values = block.clean_settings(data)
+            values = block.clean_settings(data, require_content=False)
         except RequestRejected as rejected:
             details = "; ".join(f"{k}: {v}" for k, v in rejected.field_errors.items())
             raise olx.OLXRejected(N_("The activity's OLX has invalid values: {details}"), details=details) \
