@@ -23,7 +23,9 @@ setup(
     long_description_content_type="text/markdown",
     license="AGPL-3.0",
     python_requires=">=3.12",
-    packages=find_packages(include=["skillslab_xblock", "skillslab_xblock.*", "etwinning_plugin", "etwinning_plugin.*"]),
+    packages=find_packages(
+        include=["skillslab_xblock", "skillslab_xblock.*", "etwinning_plugin", "etwinning_plugin.*"]
+    ),
     include_package_data=True,
     package_data={
         "skillslab_xblock": [

@@ -1,7 +1,6 @@
 """The workbench's URLs plus the plugin's, mounted where the LMS mounts them."""
 
 from django.urls import include, re_path
-
 from workbench.urls import urlpatterns as workbench_urlpatterns
 
 urlpatterns = [

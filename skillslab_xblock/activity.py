@@ -8,12 +8,12 @@ the deadline. The author's side (Studio editor, preview, OLX) is in ``activity_a
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
+from web_fragments.fragment import Fragment
 from xblock.completable import CompletableXBlockMixin
 from xblock.core import XBlock
 from xblock.fields import DateTime, Dict, Float, List, Scope, String
-from web_fragments.fragment import Fragment
 
 from . import quality_label, worksheet
 from .activity_authoring import ActivityAuthoringMixin
@@ -75,7 +75,7 @@ class SkillsLabActivityBlock(ActivityAuthoringMixin, SkillsLabBlockMixin, Comple
         return tuple(level.code for level in default_taxonomy().school_levels)
 
     def deadline_passed(self) -> bool:
-        return bool(self.deadline and datetime.now(timezone.utc) > self.deadline)
+        return bool(self.deadline and datetime.now(UTC) > self.deadline)
 
     def feedback(self) -> list[dict]:
         if not self.submitted_at:
@@ -102,7 +102,6 @@ class SkillsLabActivityBlock(ActivityAuthoringMixin, SkillsLabBlockMixin, Comple
     def student_view(self, context=None) -> Fragment:
         language = self.language
         gettext = self.translator.gettext
-        taxonomy = default_taxonomy()
         state = self.learner_state()
         frag = Fragment(self.render_template("activity/student.html", {
             "block_id": self.dom_id,
@@ -239,7 +238,7 @@ class SkillsLabActivityBlock(ActivityAuthoringMixin, SkillsLabBlockMixin, Comple
             raise RequestRejected(400, N_("Unexpected data in the request."))
         merged = self._merged(data)
         self.worksheet_answers = merged
-        self.draft_saved_at = datetime.now(timezone.utc).isoformat()
+        self.draft_saved_at = datetime.now(UTC).isoformat()
         return self.learner_state()
 
     @learner_json_handler
@@ -255,7 +254,7 @@ class SkillsLabActivityBlock(ActivityAuthoringMixin, SkillsLabBlockMixin, Comple
                 incomplete[f"{step_key}.{name}"] = self._("Please fill this in before you submit.")
         if incomplete:
             raise RequestRejected(400, N_("Some required steps are not complete yet."), field_errors=incomplete)
-        now = datetime.now(timezone.utc).isoformat()
+        now = datetime.now(UTC).isoformat()
         self.worksheet_answers = merged
         self.submitted_answers = merged
         self.submitted_at = now

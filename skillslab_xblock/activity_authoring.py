@@ -9,7 +9,8 @@ type everything by hand. Saving validates every field at once; a rejected save c
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+import math
+from datetime import UTC, datetime
 from pathlib import Path
 
 from web_fragments.fragment import Fragment
@@ -212,7 +213,7 @@ class ActivityAuthoringMixin:
         else:
             try:
                 parsed = datetime.fromisoformat(deadline.strip())
-                cleaned["deadline"] = parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+                cleaned["deadline"] = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
             except ValueError:
                 errors["deadline"] = _("Enter a date and time such as 2026-05-03T21:00.")
 
@@ -224,7 +225,7 @@ class ActivityAuthoringMixin:
                 number = float(weight) if not isinstance(weight, bool) else None
             except (TypeError, ValueError):
                 number = None
-            if number is None or not 0 <= number <= 100 or number != number:  # NaN is not a weight
+            if number is None or not 0 <= number <= 100 or math.isnan(number):
                 errors["weight"] = _("Enter a number from 0 to 100, or leave it empty for an ungraded activity.")
             else:
                 cleaned["weight"] = number or None

@@ -12,7 +12,7 @@ reports (the i18n service's ``get_language``, else Django's active language).
 from __future__ import annotations
 
 import gettext
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 TRANSLATIONS_DIR = Path(__file__).parent / "translations"
@@ -31,7 +31,7 @@ def normalise_language(language: str | None) -> str:
     return lang if lang in SUPPORTED_LANGUAGES else "en"
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue_for(language: str) -> gettext.NullTranslations:
     return gettext.translation(DOMAIN, localedir=str(TRANSLATIONS_DIR), languages=[language], fallback=True)
 

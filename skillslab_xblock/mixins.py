@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from importlib import resources
-from typing import Any, Callable
+from typing import Any
 
 from django.template import Context, Engine
 from webob import Response
@@ -21,7 +22,7 @@ MAX_REQUEST_BYTES = 256 * 1024
 _ENGINE = None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _package_text(path: str) -> str:
     """A file shipped in the package (CSS, JS), read once per process."""
     return resources.files(__package__).joinpath(path).read_text(encoding="utf-8")

@@ -14,10 +14,11 @@ was found, so an author can fix a catalogue in one pass. Messages are marked for
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Callable
+from typing import Any
 
 from .i18n import N_
 

@@ -80,7 +80,7 @@ def published_events(caplog) -> list[tuple[str, dict]]:
     """(event type, data) pairs from the workbench runtime's log of ``publish``."""
     records = [r for r in caplog.records if r.name == "workbench.runtime"]
     events = []
-    for record, following in zip(records, records[1:]):
+    for record, following in zip(records, records[1:], strict=False):
         if isinstance(record.msg, str) and record.msg.startswith("XBlock event"):
             events.append((record.args[0], following.msg))
     return events

@@ -17,7 +17,8 @@ def export(block) -> bytes:
 
 
 def test_export_import_export_is_identical_for_every_field(activity, scenario_factory):
-    assert activity.post("studio_submit", {**VALID, "activity_text": 'Πρώτη «παράγραφος» & <3\n\nΔεύτερη.'}).status == 200
+    text = "Πρώτη «παράγραφος» & <3\n\nΔεύτερη."
+    assert activity.post("studio_submit", {**VALID, "activity_text": text}).status == 200
     first = export(activity.block())
     reimported = scenario_factory(first.decode("utf-8").split("?>", 1)[1])
     second = export(reimported.block())
