@@ -75,47 +75,45 @@ class SkillsLabActivityBlock(ActivityAuthoringMixin, SkillsLabBlockMixin, Comple
         return tuple(level.code for level in default_taxonomy().school_levels)
 
     def deadline_passed(self) -> bool:
-        return bool(self.deadline and datetime.now(UTC) > self.deadline)
-
-    def feedback(self) -> list[dict]:
-        if not self.submitted_at:
-            return []
-        gettext = self.translator.gettext
-        return [item.as_dict(gettext) for item in quality_label.assess(self.submitted_answers)]
+        deadline = self.deadline
+        return bool(deadline and datetime.now(UTC) > deadline)
 
     def learner_state(self) -> dict:
         """What the learner's page (and the mobile apps) need to show their progress."""
+        # Each field read is a trip to the runtime's field data (a database row in the LMS), so
+        # every field is read once here.
+        answers, submitted_at, deadline = self.worksheet_answers, self.submitted_at, self.deadline
+        submitted_answers = self.submitted_answers if submitted_at else {}
+        gettext = self.translator.gettext
         return {
-            "worksheet": self.worksheet_answers,
-            "progress": worksheet.progress(self.worksheet_answers, tuple(self.required_steps)),
-            "submitted": bool(self.submitted_at),
-            "submitted_at": self.submitted_at,
+            "worksheet": answers,
+            "progress": worksheet.progress(answers, tuple(self.required_steps)),
+            "submitted": bool(submitted_at),
+            "submitted_at": submitted_at,
             "draft_saved_at": self.draft_saved_at,
-            "has_unsubmitted_changes": bool(self.submitted_at) and self.worksheet_answers != self.submitted_answers,
-            "feedback": self.feedback(),
-            "deadline": self.deadline.isoformat() if self.deadline else None,
-            "deadline_passed": self.deadline_passed(),
+            "has_unsubmitted_changes": bool(submitted_at) and answers != submitted_answers,
+            "feedback": [item.as_dict(gettext) for item in quality_label.assess(submitted_answers)]
+            if submitted_at else [],
+            "deadline": deadline.isoformat() if deadline else None,
+            "deadline_passed": bool(deadline and datetime.now(UTC) > deadline),
         }
 
     # --- views -----------------------------------------------------------------------------------
 
     def student_view(self, context=None) -> Fragment:
         language = self.language
-        gettext = self.translator.gettext
         state = self.learner_state()
         frag = Fragment(self.render_template("activity/student.html", {
             "block_id": self.dom_id,
             "language": language,
-            "display_name": self.display_name if self.display_name != self.fields["display_name"].default
-            else gettext(self.display_name),
+            "display_name": self.shown_display_name(),
             "configured": bool(self.workshop_title and self.activity_text),
             "programme": self.programme_summary(language),
             "workshop_title": self.workshop_title,
             "activity_paragraphs": [p for p in self.activity_text.split("\n\n") if p.strip()],
             "steps": self.steps_for_template(language, state),
             "state": state,
-            "criteria_count": len(quality_label.CRITERIA),
-            "read_only": self.deadline_passed(),
+            "read_only": state["deadline_passed"],
         }))
         frag.add_css(self.resource_string("public/css/activity.css"))
         frag.add_javascript_url(self.js_catalog_url())
@@ -180,6 +178,7 @@ class SkillsLabActivityBlock(ActivityAuthoringMixin, SkillsLabBlockMixin, Comple
 
     def steps_for_template(self, language: str, state: dict) -> list[dict]:
         answers = state["worksheet"]
+        required = set(state["progress"]["required"])
         steps = []
         for number, s in enumerate(worksheet.STEPS, start=1):
             values = answers.get(s.key) or {}
@@ -188,7 +187,7 @@ class SkillsLabActivityBlock(ActivityAuthoringMixin, SkillsLabBlockMixin, Comple
                 "number": number,
                 "title": self._(s.title),
                 "prompt": self._(s.prompt),
-                "required": s.key in self.required_steps,
+                "required": s.key in required,
                 "done": s.key in state["progress"]["done"],
                 "fields": [
                     {
@@ -196,7 +195,7 @@ class SkillsLabActivityBlock(ActivityAuthoringMixin, SkillsLabBlockMixin, Comple
                         "kind": f.kind,
                         "label": self._(f.label),
                         "help": self._(f.help) if f.help else "",
-                        "required": f.required and s.key in self.required_steps,
+                        "required": f.required and s.key in required,
                         "value": values.get(f.name, "" if f.kind != "choices" else []),
                         "options": self.choice_options(f, language) if f.kind in ("choice", "choices") else [],
                     }

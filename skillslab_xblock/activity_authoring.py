@@ -64,8 +64,7 @@ class ActivityAuthoringMixin:
         language = self.language
         values = {name: getattr(self, name) for name in EDITABLE}
         values["deadline"] = self.deadline.isoformat() if self.deadline else ""
-        values["display_name"] = self.display_name if self.display_name != self.fields["display_name"].default \
-            else self._(self.display_name)
+        values["display_name"] = self.shown_display_name()
         frag = Fragment(self.render_template("activity/studio.html", {
             "block_id": self.dom_id,
             "values": values,

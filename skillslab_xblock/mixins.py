@@ -104,7 +104,12 @@ class SkillsLabBlockMixin:
 
     @property
     def translator(self) -> BlockTranslator:
-        return BlockTranslator(self.language)
+        """The translator for the runtime's language, kept on the block instance (one per request)."""
+        language = self.language
+        cached = self.__dict__.get("_skillslab_translator")
+        if cached is None or cached.language != language:
+            cached = self.__dict__["_skillslab_translator"] = BlockTranslator(language)
+        return cached
 
     @property
     def language(self) -> str:
@@ -112,6 +117,11 @@ class SkillsLabBlockMixin:
 
     def _(self, message: str) -> str:  # pylint: disable=invalid-name
         return self.translator.gettext(message)
+
+    def shown_display_name(self) -> str:
+        """The author's display name, or the default one translated into the learner's language."""
+        name = self.display_name
+        return self._(name) if name == self.fields["display_name"].default else name
 
     # --- the current user ---------------------------------------------------------------------
 
