@@ -117,6 +117,7 @@ class SkillsLabActivityBlock(ActivityAuthoringMixin, SkillsLabBlockMixin, Comple
         }))
         frag.add_css(self.resource_string("public/css/activity.css"))
         frag.add_javascript_url(self.js_catalog_url())
+        frag.add_javascript(self.resource_string("public/js/skillslab_common.js"))
         frag.add_javascript(self.resource_string("public/js/activity.js"))
         frag.initialize_js("SkillsLabActivity", {
             "language": language,
@@ -217,7 +218,13 @@ class SkillsLabActivityBlock(ActivityAuthoringMixin, SkillsLabBlockMixin, Comple
             raise RequestRejected(403, N_("The deadline for this activity has passed; your work can no longer change."))
 
     def _merged(self, data: dict) -> dict:
-        """The stored worksheet with the payload's steps replacing theirs; nothing is stored here."""
+        """
+        The stored worksheet with the request's steps replacing theirs, once the whole request is
+        known to be acceptable; nothing is stored here. Body: ``{"worksheet": {step: {...}}}``.
+        """
+        self._check_can_change()
+        if set(data) - {"worksheet"}:
+            raise RequestRejected(400, N_("Unexpected data in the request."))
         payload = data.get("worksheet", {})
         try:
             cleaned = worksheet.clean_worksheet(payload, self.school_level_codes)
@@ -231,10 +238,7 @@ class SkillsLabActivityBlock(ActivityAuthoringMixin, SkillsLabBlockMixin, Comple
 
     @learner_json_handler
     def save_draft(self, data: dict, suffix: str = "") -> dict:
-        """Autosave: store the steps sent, however incomplete. Body: ``{"worksheet": {step: {...}}}``."""
-        self._check_can_change()
-        if set(data) - {"worksheet"}:
-            raise RequestRejected(400, N_("Unexpected data in the request."))
+        """Autosave: store the steps sent, however incomplete."""
         merged = self._merged(data)
         self.worksheet_answers = merged
         self.draft_saved_at = datetime.now(UTC).isoformat()
@@ -243,9 +247,6 @@ class SkillsLabActivityBlock(ActivityAuthoringMixin, SkillsLabBlockMixin, Comple
     @learner_json_handler
     def submit(self, data: dict, suffix: str = "") -> dict:
         """Submit the worksheet (with any last changes sent along); every required step must be done."""
-        self._check_can_change()
-        if set(data) - {"worksheet"}:
-            raise RequestRejected(400, N_("Unexpected data in the request."))
         merged = self._merged(data)
         incomplete = {}
         for step_key in self.required_steps:

@@ -73,6 +73,7 @@ class ActivityAuthoringMixin:
         }))
         frag.add_css(self.resource_string("public/css/activity.css"))
         frag.add_javascript_url(self.js_catalog_url())
+        frag.add_javascript(self.resource_string("public/js/skillslab_common.js"))
         frag.add_javascript(self.resource_string("public/js/activity_studio.js"))
         frag.initialize_js("SkillsLabActivityStudio", {
             "language": language,

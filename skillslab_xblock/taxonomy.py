@@ -260,6 +260,16 @@ class _Checker:
             seen.add(code)
 
 
+def _terms(check: _Checker, value: Any, path: str) -> tuple[Term, ...]:
+    """A list of ``{"code", "title"}`` objects (sub-themes, skill categories, school levels)."""
+    terms = []
+    for i, raw in enumerate(check.array(value, path)):
+        item = check.obj(raw, f"{path}[{i}]")
+        terms.append(Term(check.code(item.get("code"), f"{path}[{i}].code"),
+                          check.texts(item.get("title"), f"{path}[{i}].title")))
+    return tuple(terms)
+
+
 def parse_taxonomy(document: Any) -> Taxonomy:
     """Validate a taxonomy document; raise CatalogueError listing every problem."""
     check = _Checker()
@@ -269,24 +279,10 @@ def parse_taxonomy(document: Any) -> Taxonomy:
     cycles = []
     for i, raw in enumerate(check.array(root.get("cycles"), "cycles")):
         c = check.obj(raw, f"cycles[{i}]")
-        subs = tuple(
-            Term(check.code(s.get("code"), f"cycles[{i}].sub_themes[{j}].code"),
-                 check.texts(s.get("title"), f"cycles[{i}].sub_themes[{j}].title"))
-            for j, s in enumerate(
-                check.obj(x, f"cycles[{i}].sub_themes[{k}]")
-                for k, x in enumerate(check.array(c.get("sub_themes"), f"cycles[{i}].sub_themes"))
-            )
-        )
         cycles.append(Cycle(check.code(c.get("code"), f"cycles[{i}].code"),
-                            check.texts(c.get("title"), f"cycles[{i}].title"), subs))
-    categories = tuple(
-        Term(check.code(c.get("code"), f"skill_categories[{i}].code"),
-             check.texts(c.get("title"), f"skill_categories[{i}].title"))
-        for i, c in enumerate(
-            check.obj(x, f"skill_categories[{k}]")
-            for k, x in enumerate(check.array(root.get("skill_categories"), "skill_categories"))
-        )
-    )
+                            check.texts(c.get("title"), f"cycles[{i}].title"),
+                            _terms(check, c.get("sub_themes"), f"cycles[{i}].sub_themes")))
+    categories = _terms(check, root.get("skill_categories"), "skill_categories")
     category_codes = {c.code for c in categories}
     skills = []
     for i, raw in enumerate(check.array(root.get("skills"), "skills")):
@@ -297,14 +293,7 @@ def parse_taxonomy(document: Any) -> Taxonomy:
                 check.problem(f"skills[{i}].categories", N_("unknown skill category {code}"), code=cat)
         skills.append(Skill(check.code(s.get("code"), f"skills[{i}].code"),
                             check.texts(s.get("title"), f"skills[{i}].title"), cats))
-    levels = tuple(
-        Term(check.code(s.get("code"), f"school_levels[{i}].code"),
-             check.texts(s.get("title"), f"school_levels[{i}].title"))
-        for i, s in enumerate(
-            check.obj(x, f"school_levels[{k}]")
-            for k, x in enumerate(check.array(root.get("school_levels"), "school_levels"))
-        )
-    )
+    levels = _terms(check, root.get("school_levels"), "school_levels")
     check.unique([c.code for c in cycles] + [s.code for c in cycles for s in c.sub_themes], "cycles")
     check.unique([s.code for s in skills], "skills")
     check.unique([s.code for s in levels], "school_levels")

@@ -6,35 +6,15 @@ function SkillsLabActivity(runtime, element, args) {
   var block = root.querySelector(".skl-activity") || root;
   var form = block.querySelector(".skl-form");
   if (!form) { return; }  // not configured yet: nothing to fill
-  var catalog = (window.SkillsLabI18n || {})[args.language] || {};
-  function gettext(text) { return catalog[text] || text; }
-  function format(text, params) {
-    return text.replace(/\{(\w+)\}/g, function (all, key) { return key in params ? params[key] : all; });
-  }
+  var gettext = window.SkillsLab.translator(args.language);
+  var format = window.SkillsLab.format;
+  var post = window.SkillsLab.post;
   var saveStatus = block.querySelector("[data-save-status]");
   var result = block.querySelector("[data-result]");
   var submitButton = block.querySelector(".skl-submit");
   var dirtySteps = {};
   var saveTimer = null;
   var saving = null;
-
-  function csrfToken() {
-    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : "";
-  }
-
-  function post(url, body) {
-    return fetch(url, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: {"Content-Type": "application/json", "X-CSRFToken": csrfToken(), "X-Requested-With": "XMLHttpRequest"},
-      body: JSON.stringify(body)
-    }).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (data) {
-        return {ok: response.ok, status: response.status, data: data};
-      });
-    });
-  }
 
   function stepAnswers(stepKey) {
     var answers = {};

@@ -3,8 +3,8 @@ function SkillsLabActivityStudio(runtime, element, args) {
   "use strict";
   var root = element && element.jquery ? element[0] : element;
   var form = root.querySelector(".skl-studio-form");
-  var catalog = (window.SkillsLabI18n || {})[args.language] || {};
-  function gettext(text) { return catalog[text] || text; }
+  var gettext = window.SkillsLab.translator(args.language);
+  var post = window.SkillsLab.post;
   var programmes = args.catalogue;
   var selects = {
     programme: form.querySelector('[data-catalogue="programme"]'),
@@ -13,21 +13,6 @@ function SkillsLabActivityStudio(runtime, element, args) {
   };
   var result = form.querySelector("[data-result]");
 
-  function csrfToken() {
-    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : "";
-  }
-  function post(url, body) {
-    return fetch(url, {
-      method: "POST", credentials: "same-origin",
-      headers: {"Content-Type": "application/json", "X-CSRFToken": csrfToken()},
-      body: JSON.stringify(body)
-    }).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (data) {
-        return {ok: response.ok, status: response.status, data: data};
-      });
-    });
-  }
   function fill(select, items, placeholder) {
     select.textContent = "";
     if (placeholder !== undefined) {
