@@ -157,3 +157,14 @@ def test_unsuitable_tools_are_flagged_on_the_page(activity):
 
 def test_read_only_mode_is_declared_for_staff_viewing_as_a_learner(activity):
     assert activity.block().show_in_read_only_mode is True
+
+
+def test_changes_after_a_submission_are_flagged_until_resubmitted(activity, complete_worksheet):
+    activity.post("submit", {"worksheet": complete_worksheet})
+    changed = activity.post("save_draft", {"worksheet": {"goal": {"shared_goal": "A better goal"}}})
+    assert changed.body["has_unsubmitted_changes"] is True
+    assert "changes that are not submitted yet" in activity.render()
+    assert activity.block().submitted_answers["goal"]["shared_goal"] != "A better goal"
+    resubmitted = activity.post("submit", {"worksheet": {}})
+    assert resubmitted.status == 200 and resubmitted.body["has_unsubmitted_changes"] is False
+    assert activity.block().submitted_answers["goal"]["shared_goal"] == "A better goal"

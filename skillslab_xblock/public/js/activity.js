@@ -136,7 +136,8 @@ function SkillsLabActivity(runtime, element, args) {
     saving = post(args.save_draft_url, {worksheet: worksheet}).then(function (response) {
       if (response.ok) {
         clearErrors();
-        saveStatus.textContent = gettext("Draft saved.");
+        saveStatus.textContent = response.data.has_unsubmitted_changes
+          ? gettext("Draft saved. It has changes that are not submitted yet.") : gettext("Draft saved.");
         showProgress(response.data);
       } else {
         Object.keys(sent).forEach(function (key) { dirtySteps[key] = true; });

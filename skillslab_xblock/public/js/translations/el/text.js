@@ -4,6 +4,7 @@
   global.SkillsLabI18n["el"] = {
  "Catalogue loaded: choose a programme above.": "Ο κατάλογος φορτώθηκε: επιλέξτε ένα πρόγραμμα παραπάνω.",
  "Draft saved.": "Το πρόχειρο αποθηκεύτηκε.",
+ "Draft saved. It has changes that are not submitted yet.": "Το πρόχειρο αποθηκεύτηκε. Έχει αλλαγές που δεν έχουν υποβληθεί ακόμη.",
  "Saved.": "Αποθηκεύτηκε.",
  "Saving…": "Αποθήκευση…",
  "Submit the revised worksheet": "Υποβολή του αναθεωρημένου φύλλου",
