@@ -20,6 +20,7 @@ from . import olx, worksheet
 from .i18n import N_, BlockTranslator, runtime_language
 from .mixins import RequestRejected, learner_json_handler
 from .taxonomy import (
+    MAX_CATALOGUE_BYTES,
     MAX_TEXT_LENGTH,
     MAX_TITLE_LENGTH,
     CatalogueError,
@@ -63,7 +64,8 @@ class ActivityAuthoringMixin:
     def studio_view(self, context=None) -> Fragment:
         language = self.language
         values = {name: getattr(self, name) for name in EDITABLE}
-        values["deadline"] = self.deadline.isoformat() if self.deadline else ""
+        # The editor's datetime-local input has no time zone: show the deadline in UTC, as it saves it
+        values["deadline"] = self.deadline.astimezone(UTC).strftime("%Y-%m-%dT%H:%M") if self.deadline else ""
         values["display_name"] = self.shown_display_name()
         frag = Fragment(self.render_template("activity/studio.html", {
             "block_id": self.dom_id,
@@ -125,7 +127,7 @@ class ActivityAuthoringMixin:
             setattr(self, name, value)
         return {"result": "success"}
 
-    @learner_json_handler
+    @learner_json_handler(max_bytes=MAX_CATALOGUE_BYTES + 64 * 1024)
     def load_catalogue(self, data: dict, suffix: str = "") -> dict:
         """Validate a catalogue the author brings (JSON text) and return its choices; nothing is stored."""
         self._require_author()
@@ -213,7 +215,9 @@ class ActivityAuthoringMixin:
         else:
             try:
                 parsed = datetime.fromisoformat(deadline.strip())
-                cleaned["deadline"] = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+                # XBlock's DateTime field stores "%Y-%m-%dT%H:%M:%S.%f" and drops any offset, so
+                # the value is turned into UTC first: 00:00+03:00 must stay 21:00 UTC.
+                cleaned["deadline"] = parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
             except ValueError:
                 errors["deadline"] = _("Enter a date and time such as 2026-05-03T21:00.")
 
@@ -240,11 +244,11 @@ class ActivityAuthoringMixin:
     @classmethod
     def parse_xml(cls, node, runtime, keys):
         """Build the block from its OLX, refusing DOCTYPEs and entities and validating every value."""
+        gettext = BlockTranslator(runtime_language(None)).gettext  # Studio's import runs in a request
         try:
             olx.assert_safe(node)
         except olx.OLXRejected as rejected:
-            translator = BlockTranslator(runtime_language(None))
-            raise olx.OLXRejected(translator.gettext(rejected.message)) from rejected
+            raise olx.OLXRejected(rejected.message, gettext, **rejected.params) from rejected
         block = runtime.construct_xblock_from_class(cls, keys)
         data = {}
         for name in OLX_ATTRIBUTES:
@@ -263,8 +267,8 @@ class ActivityAuthoringMixin:
             values = block.clean_settings(data, require_content=False)
         except RequestRejected as rejected:
             details = "; ".join(f"{k}: {v}" for k, v in rejected.field_errors.items())
-            raise olx.OLXRejected(N_("The activity's OLX has invalid values: {details}"), details=details) \
-                from rejected
+            raise olx.OLXRejected(N_("The activity's OLX has invalid values: {details}"), gettext,
+                                  details=details) from rejected
         for name, value in values.items():
             setattr(block, name, value)
         return block

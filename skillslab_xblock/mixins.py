@@ -54,12 +54,15 @@ def json_response(body: Any, status: int = 200) -> Response:
     return Response(json.dumps(body), status=status, content_type="application/json", charset="utf8")
 
 
-def learner_json_handler(func: Callable) -> Callable:
+def learner_json_handler(func: Callable | None = None, *, max_bytes: int = MAX_REQUEST_BYTES) -> Callable:
     """
-    Like ``XBlock.json_handler``, but every error (wrong method, oversize or malformed body,
-    a RequestRejected from the handler) comes back as ``{"error": ..., "field_errors": {...}}``
-    in the user's language. The handler runs only on a well-formed JSON object.
+    Like ``XBlock.json_handler``, but every error (wrong method, a body over ``max_bytes``, a
+    malformed body, a RequestRejected from the handler) comes back as
+    ``{"error": ..., "field_errors": {...}}`` in the user's language. The handler runs only on a
+    well-formed JSON object. Use bare (``@learner_json_handler``) or with a larger ``max_bytes``.
     """
+    if func is None:
+        return functools.partial(learner_json_handler, max_bytes=max_bytes)
 
     @XBlock.handler
     @functools.wraps(func)
@@ -70,7 +73,7 @@ def learner_json_handler(func: Callable) -> Callable:
             response.headers["Allow"] = "POST"
             return response
         body = request.body
-        if len(body) > MAX_REQUEST_BYTES:
+        if len(body) > max_bytes:
             return json_response({"error": _("The request is too large.")}, status=413)
         try:
             data = json.loads(body.decode("utf-8"))

@@ -18,10 +18,10 @@ from .i18n import N_
 class OLXRejected(ValueError):
     """The OLX cannot be imported; ``message`` is N_-marked, translated where it is shown."""
 
-    def __init__(self, message: str, **params):
+    def __init__(self, message: str, gettext=None, **params):
         self.message = message
         self.params = params
-        super().__init__(message.format(**params))
+        super().__init__((gettext(message) if gettext else message).format(**params))
 
 
 SAFE_PARSER_OPTIONS = {

@@ -166,3 +166,24 @@ def test_in_the_lms_only_course_staff_may_change_the_activity(activity, role, is
         assert _settings(activity.block()) == before
     else:
         assert activity.block().display_name == "Changed"
+
+
+def test_a_large_catalogue_within_the_documented_limit_is_accepted(activity):
+    """The catalogue limit is 2 MiB; the handler's request limit leaves room for it."""
+    text = "Μια μεγάλη δραστηριότητα. " * 700  # about 18,900 characters, under the 20,000 limit
+    programmes = [{
+        "id": f"p{i}", "title": {"el": f"Πρόγραμμα {i}"}, "cycle": "B", "sub_theme": "B1",
+        "school_levels": ["primary_upper"], "skills": ["collaboration"],
+        "workshops": [{"id": "w1", "number": 1, "title": {"el": "Εργαστήριο"},
+                       "activities": [{"id": "a1", "title": {"el": "Δραστηριότητα"}, "text": {"el": text}}]}],
+    } for i in range(9)]
+    body = json.dumps({"format": "skillslab-catalogue", "version": 1, "programmes": programmes}, ensure_ascii=False)
+    assert 256 * 1024 < len(body.encode()) < 2 * 1024 * 1024
+    result = activity.post("load_catalogue", {"catalogue": body})
+    assert result.status == 200, result.error
+    assert len(result.body["programmes"]) == 9
+
+
+def test_the_editor_shows_an_imported_deadline_in_utc(scenario_factory):
+    scenario = scenario_factory('<skillslab_activity deadline="2027-05-04T00:00:00+03:00"/>')
+    assert 'value="2027-05-03T21:00"' in scenario.render("studio_view")

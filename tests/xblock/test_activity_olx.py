@@ -109,3 +109,21 @@ def test_parse_olx_accepts_plain_olx():
     root = parse_olx('<skillslab_activity display_name="Ελληνικά"><activity_text>α &amp; β</activity_text>'
                      "</skillslab_activity>")
     assert root.findtext("activity_text") == "α & β"
+
+
+def test_invalid_values_are_reported_wholly_in_the_authors_language(db):
+    from django.utils import translation
+
+    runtime = WorkbenchRuntime("author")
+    runtime.id_generator.set_scenario("invalid-values-greek")
+    with translation.override("el"), pytest.raises(OLXRejected) as refused:
+        runtime.parse_xml_string('<skillslab_activity weight="a lot"/>')
+    message = str(refused.value)
+    assert message.startswith("Το OLX της δραστηριότητας περιέχει μη έγκυρες τιμές: weight: ")
+    assert "invalid values" not in message and "weight" in message
+
+
+def test_a_deadline_with_an_offset_keeps_its_moment(scenario_factory):
+    """XBlock's DateTime field serialises without an offset; the block stores the deadline in UTC."""
+    block = scenario_factory('<skillslab_activity deadline="2027-05-04T00:00:00+03:00"/>').block()
+    assert block.deadline.isoformat() == "2027-05-03T21:00:00+00:00"
