@@ -13,10 +13,14 @@ from datetime import UTC, datetime
 from web_fragments.fragment import Fragment
 from xblock.completable import CompletableXBlockMixin
 from xblock.core import XBlock
-from xblock.fields import DateTime, Dict, Float, List, Scope, String
+from xblock.fields import DateTime, Dict, Float, Integer, List, Scope, String
+
+from etwinning_plugin import api
 
 from . import quality_label, worksheet
 from .activity_authoring import ActivityAuthoringMixin
+from .activity_sharing import SharedWorksheetMixin
+from .collaboration import CollaborationMixin
 from .i18n import N_
 from .mixins import RequestRejected, SkillsLabBlockMixin, learner_json_handler
 from .taxonomy import default_taxonomy, localized
@@ -27,7 +31,9 @@ COLLABORATION_LADDER = worksheet.COLLABORATION_LEVELS
 @XBlock.needs("i18n")
 @XBlock.wants("user")
 @XBlock.wants("settings")
-class SkillsLabActivityBlock(ActivityAuthoringMixin, SkillsLabBlockMixin, CompletableXBlockMixin, XBlock):
+@XBlock.wants("teams")
+class SkillsLabActivityBlock(SharedWorksheetMixin, CollaborationMixin, ActivityAuthoringMixin, SkillsLabBlockMixin,
+                             CompletableXBlockMixin, XBlock):
     """A Skills Lab activity and the worksheet that turns it into a collaborative eTwinning step."""
 
     # --- what the author configures (Scope.settings, exported to OLX) --------------------------
@@ -49,6 +55,9 @@ class SkillsLabActivityBlock(ActivityAuthoringMixin, SkillsLabBlockMixin, Comple
     deadline = DateTime(display_name=N_("Deadline for revisions"), scope=Scope.settings, default=None)
     weight = Float(display_name=N_("Weight"), scope=Scope.settings, default=None,
                    help=N_("Leave empty for an ungraded activity."))
+    collaboration_mode = String(display_name=N_("Who fills the worksheet"), scope=Scope.settings,
+                                default="individual", values=("individual", "shared"))
+    teamset_id = String(display_name=N_("Teamset"), scope=Scope.settings, default="")
 
     # --- what the learner does (Scope.user_state) -----------------------------------------------
     worksheet_answers = Dict(scope=Scope.user_state, default={},
@@ -56,6 +65,8 @@ class SkillsLabActivityBlock(ActivityAuthoringMixin, SkillsLabBlockMixin, Comple
     submitted_answers = Dict(scope=Scope.user_state, default={}, help="The worksheet as last submitted.")
     submitted_at = String(scope=Scope.user_state, default="")
     draft_saved_at = String(scope=Scope.user_state, default="")
+    # Shared mode: the partnership's submitted version this learner has had completion for.
+    shared_completion_version = Integer(scope=Scope.user_state, default=0)
 
     editable_fields = ()  # Studio uses the block's own editor (activity_authoring), not the generic one
 
@@ -80,6 +91,10 @@ class SkillsLabActivityBlock(ActivityAuthoringMixin, SkillsLabBlockMixin, Comple
 
     def learner_state(self) -> dict:
         """What the learner's page (and the mobile apps) need to show their progress."""
+        return self.shared_learner_state() if self.is_shared else self.individual_learner_state()
+
+    def individual_learner_state(self) -> dict:
+        """The learner's own worksheet (individual mode)."""
         # Each field read is a trip to the runtime's field data (a database row in the LMS), so
         # every field is read once here.
         answers, submitted_at, deadline = self.worksheet_answers, self.submitted_at, self.deadline
@@ -217,52 +232,63 @@ class SkillsLabActivityBlock(ActivityAuthoringMixin, SkillsLabBlockMixin, Comple
         if self.deadline_passed():
             raise RequestRejected(403, N_("The deadline for this activity has passed; your work can no longer change."))
 
-    def _merged(self, data: dict) -> dict:
+    def _cleaned(self, data: dict, allowed: set[str]) -> dict:
         """
-        The stored worksheet with the request's steps replacing theirs, once the whole request is
-        known to be acceptable; nothing is stored here. Body: ``{"worksheet": {step: {...}}}``.
+        The request's worksheet steps, validated as a whole before anything is stored.
+        Body: ``{"worksheet": {step: {field: value}}}`` (plus ``base_version`` in shared mode).
         """
         self._check_can_change()
-        if set(data) - {"worksheet"}:
+        if set(data) - allowed:
             raise RequestRejected(400, N_("Unexpected data in the request."))
-        payload = data.get("worksheet", {})
         try:
-            cleaned = worksheet.clean_worksheet(payload, self.school_level_codes)
+            return worksheet.clean_worksheet(data.get("worksheet", {}), self.school_level_codes)
         except worksheet.WorksheetInvalid as invalid:
             raise RequestRejected(400, N_("Some answers could not be saved. Please check the marked fields."),
                                   field_errors=invalid.messages(self.translator.gettext)) from invalid
-        merged = {key: dict(value) for key, value in self.worksheet_answers.items()}
-        for step_key, answers in cleaned.items():
-            merged.setdefault(step_key, {}).update(answers)
-        return merged
+
+    def _require_complete(self, answers: dict) -> None:
+        incomplete = {}
+        for step_key in self.required_steps:
+            for name in worksheet.missing_fields(answers, step_key):
+                incomplete[f"{step_key}.{name}"] = self._("Please fill this in before you submit.")
+        if incomplete:
+            raise RequestRejected(400, N_("Some required steps are not complete yet."), field_errors=incomplete)
+
+    def publish_submission(self, answers: dict) -> None:
+        """Completion for the submitting learner, and a grade when the activity is weighted."""
+        self.emit_completion(1.0)
+        if self.has_score:
+            addressed = quality_label.addressed_count(quality_label.assess(answers))
+            self.runtime.publish(self, "grade", {"value": addressed, "max_value": len(quality_label.CRITERIA)})
+
+    def step_title(self) -> str:
+        return self.workshop_title or self.display_name
 
     @learner_json_handler
     def save_draft(self, data: dict, suffix: str = "") -> dict:
         """Autosave: store the steps sent, however incomplete."""
-        merged = self._merged(data)
-        self.worksheet_answers = merged
+        if self.is_shared:
+            return self.save_shared_draft(data)
+        self.worksheet_answers = merge_steps(self.worksheet_answers, self._cleaned(data, {"worksheet"}))
         self.draft_saved_at = datetime.now(UTC).isoformat()
         return self.learner_state()
 
     @learner_json_handler
     def submit(self, data: dict, suffix: str = "") -> dict:
         """Submit the worksheet (with any last changes sent along); every required step must be done."""
-        merged = self._merged(data)
-        incomplete = {}
-        for step_key in self.required_steps:
-            for name in worksheet.missing_fields(merged, step_key):
-                incomplete[f"{step_key}.{name}"] = self._("Please fill this in before you submit.")
-        if incomplete:
-            raise RequestRejected(400, N_("Some required steps are not complete yet."), field_errors=incomplete)
-        now = datetime.now(UTC).isoformat()
+        if self.is_shared:
+            return self.submit_shared(data)
+        merged = merge_steps(self.worksheet_answers, self._cleaned(data, {"worksheet"}))
+        self._require_complete(merged)
+        now = datetime.now(UTC)
         self.worksheet_answers = merged
         self.submitted_answers = merged
-        self.submitted_at = now
-        self.draft_saved_at = now
-        self.emit_completion(1.0)
-        if self.has_score:
-            addressed = quality_label.addressed_count(quality_label.assess(merged))
-            self.runtime.publish(self, "grade", {"value": addressed, "max_value": len(quality_label.CRITERIA)})
+        self.submitted_at = self.draft_saved_at = now.isoformat()
+        learner_id = self.learner_id()
+        api.record_step_submission(
+            api.DocumentRef(self.course_key, self.usage_key, api.owner_key_for_learner(learner_id)),
+            self.step_title(), merged, learner_id, now)
+        self.publish_submission(merged)
         return self.learner_state()
 
     # --- reports ---------------------------------------------------------------------------------
@@ -290,3 +316,11 @@ class SkillsLabActivityBlock(ActivityAuthoringMixin, SkillsLabBlockMixin, Comple
                     row[f"{s.key}.{f.name}"] = ", ".join(value) if isinstance(value, list) else value
             count += 1
             yield user_state.username, row
+
+
+def merge_steps(stored: dict, changes: dict) -> dict:
+    """``stored`` with each changed step's fields replaced (a new dict; ``stored`` is untouched)."""
+    merged = {key: dict(value) for key, value in stored.items()}
+    for step_key, answers in changes.items():
+        merged.setdefault(step_key, {}).update(answers)
+    return merged

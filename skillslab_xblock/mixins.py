@@ -15,7 +15,7 @@ from django.template import Context, Engine
 from webob import Response
 from xblock.core import XBlock
 
-from .i18n import BlockTranslator, runtime_language
+from .i18n import N_, BlockTranslator, runtime_language
 
 MAX_REQUEST_BYTES = 256 * 1024
 
@@ -42,12 +42,14 @@ def _template_engine() -> Engine:
 class RequestRejected(Exception):
     """A handler's answer to bad input: a 4xx status, an N_-marked message and optional field errors."""
 
-    def __init__(self, status: int, message: str, params: dict | None = None, field_errors: dict | None = None):
+    def __init__(self, status: int, message: str, params: dict | None = None, field_errors: dict | None = None,
+                 extra: dict | None = None):
         super().__init__(message)
         self.status = status
         self.message = message
         self.params = params or {}
         self.field_errors = field_errors or {}
+        self.extra = extra or {}  # more for the page, such as both versions of a collision
 
 
 def json_response(body: Any, status: int = 200) -> Response:
@@ -86,6 +88,7 @@ def learner_json_handler(func: Callable | None = None, *, max_bytes: int = MAX_R
         except RequestRejected as rejected:
             return json_response(
                 {
+                    **rejected.extra,
                     "error": _(rejected.message).format(**rejected.params),
                     "field_errors": rejected.field_errors,
                 },
@@ -149,6 +152,13 @@ class SkillsLabBlockMixin:
                 return str(value)
         return None
 
+    def _require_author(self) -> None:
+        """Studio handlers change course content: learners (in the LMS) may not call them."""
+        user = self._current_user()
+        if user is not None and user.opt_attrs.get("edx-platform.user_role") == "student" \
+                and not self.current_user_is_staff:
+            raise RequestRejected(403, N_("Only course staff can change this activity."))
+
     # --- rendering ----------------------------------------------------------------------------
 
     def render_template(self, name: str, context: dict) -> str:
@@ -167,3 +177,33 @@ class SkillsLabBlockMixin:
     def js_catalog_url(self) -> str:
         return self.runtime.local_resource_url(self, f"public/js/translations/{self.language}/text.js")
 
+
+
+class SettingsOLXMixin:
+    """
+    OLX for a block whose settings are all attributes (``editable_fields``): a document with a
+    DOCTYPE or entities is refused, and the attributes pass the block's own ``clean_settings``,
+    the same validation as Studio's editor. Export is XBlock's own (only the fields set).
+    """
+
+    @classmethod
+    def parse_xml(cls, node, runtime, keys):
+        from . import olx  # pylint: disable=import-outside-toplevel
+
+        gettext = BlockTranslator(runtime_language(None)).gettext
+        try:
+            olx.assert_safe(node)
+        except olx.OLXRejected as rejected:
+            raise olx.OLXRejected(rejected.message, gettext, **rejected.params) from rejected
+        block = runtime.construct_xblock_from_class(cls, keys)
+        data = {name: node.get(name) for name in cls.editable_fields if node.get(name) is not None}
+        try:
+            values = block.clean_settings(data)
+        except RequestRejected as rejected:
+            details = "; ".join(f"{k}: {v}" for k, v in rejected.field_errors.items())
+            raise olx.OLXRejected(N_("The block's OLX has invalid values: {details}"), gettext,
+                                  details=details) from rejected
+        for name, value in values.items():
+            if name in data:
+                setattr(block, name, value)
+        return block

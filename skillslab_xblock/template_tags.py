@@ -26,3 +26,9 @@ def tn(context, singular, plural, count, **params):
     translator = context.get("_translator")
     text = translator.ngettext(singular, plural, count) if translator else (singular if count == 1 else plural)
     return escape(text.format(count=count, **params))
+
+
+@register.filter
+def get_item(mapping, key):
+    """``labels|get_item:code``: a dictionary lookup by a variable key (the code itself when unknown)."""
+    return mapping.get(key, key) if hasattr(mapping, "get") else key

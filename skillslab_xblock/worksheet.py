@@ -178,7 +178,8 @@ class WorksheetInvalid(ValueError):
         return {key: render_message(message, gettext) for key, message in self.errors.items()}
 
 
-def _clean_text(value: Any, max_length: int) -> tuple[str | None, Message | None]:
+def clean_plain_text(value: Any, max_length: int) -> tuple[str | None, Message | None]:
+    """The stripped text, or an error if it is not text, too long, or carries markup or control characters."""
     if not isinstance(value, str):
         return None, N_("Must be text.")
     value = value.strip()
@@ -194,7 +195,7 @@ def _clean_text(value: Any, max_length: int) -> tuple[str | None, Message | None
 def clean_field(field: Field, value: Any, school_levels: tuple[str, ...]) -> tuple[Any, Message | None]:
     """The stored form of ``value``, or an (untranslated) error message."""
     if field.kind in ("text", "short_text"):
-        return _clean_text(value, MAX_TEXT if field.kind == "text" else MAX_SHORT_TEXT)
+        return clean_plain_text(value, MAX_TEXT if field.kind == "text" else MAX_SHORT_TEXT)
     if field.kind == "count":
         if value in ("", None):
             return None, None

@@ -111,6 +111,8 @@ function SkillsLabActivityStudio(runtime, element, args) {
       required_steps: Array.prototype.filter.call(form.querySelectorAll('[name="required_steps"]'), function (b) { return b.checked; })
         .map(function (b) { return b.value; }),
       deadline: field("deadline").value,
+      collaboration_mode: (form.querySelector('[name="collaboration_mode"]:checked') || {value: "individual"}).value,
+      teamset_id: field("teamset_id").value,
       weight: field("weight").value
     };
     if (runtime.notify) { runtime.notify("save", {state: "start"}); }

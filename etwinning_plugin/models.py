@@ -1,0 +1,169 @@
+"""
+Data shared between learners: partnership cards, partnerships, invitations, shared documents
+(worksheets and project plans) with their revisions, and the steps submitted across a course.
+
+Nothing here is reached by the blocks directly: ``etwinning_plugin.api`` is the only door, and it
+writes in transactions. Learners are identified by ``learner_id``, the platform's user id as text
+(the workbench's student id in the demo). Every id a browser ever sees is a random ``public_id``,
+never a learner id or a sequential key.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+
+
+def _public_id() -> str:
+    return uuid.uuid4().hex
+
+
+class PartnershipCard(models.Model):
+    """What a learner publishes so that fellow learners of the course can find their school."""
+
+    public_id = models.CharField(max_length=32, unique=True, default=_public_id, editable=False)
+    course_key = models.CharField(max_length=255)
+    learner_id = models.CharField(max_length=255)
+    teacher_name = models.CharField(max_length=100)
+    school_name = models.CharField(max_length=200)
+    school_level = models.CharField(max_length=32)
+    country = models.CharField(max_length=100)
+    region = models.CharField(max_length=100, blank=True)
+    # Space-padded code lists (" el en "), so that SQL can rank matches with LIKE on any database.
+    languages = models.CharField(max_length=200, blank=True)
+    cycles = models.CharField(max_length=50, blank=True)
+    sub_themes = models.CharField(max_length=200, blank=True)
+    message = models.TextField(blank=True)
+    published = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["course_key", "learner_id"], name="one_card_per_learner")]
+        indexes = [models.Index(fields=["course_key", "published", "school_level"], name="card_search")]
+
+    def __str__(self) -> str:
+        return f"{self.school_name} ({self.course_key})"
+
+
+class Partnership(models.Model):
+    """Two or more learners of different schools who work on the course's shared steps together."""
+
+    public_id = models.CharField(max_length=32, unique=True, default=_public_id, editable=False)
+    course_key = models.CharField(max_length=255, db_index=True)
+    owner_id = models.CharField(max_length=255)
+    # Set when the partnership is an Open edX team of a teamset named by the author.
+    team_id = models.CharField(max_length=255, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"partnership {self.public_id} ({self.course_key})"
+
+
+class PartnershipMember(models.Model):
+    """A learner's membership; ``active_course_key`` is cleared when they leave."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="members")
+    learner_id = models.CharField(max_length=255)
+    school_name = models.CharField(max_length=200)
+    joined_at = models.DateTimeField(auto_now_add=True)
+    left_at = models.DateTimeField(null=True, blank=True)
+    # Equal to the partnership's course while the membership is active, NULL after leaving: a
+    # unique index that any database enforces (NULLs never collide) keeps a learner in at most one
+    # active partnership per course, without the partial indexes MySQL lacks.
+    active_course_key = models.CharField(max_length=255, null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["active_course_key", "learner_id"], name="one_active_partnership"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id} in {self.partnership_id}"
+
+
+class Invitation(models.Model):
+    PENDING, ACCEPTED, DECLINED, WITHDRAWN = "pending", "accepted", "declined", "withdrawn"
+    STATUSES = [(s, s) for s in (PENDING, ACCEPTED, DECLINED, WITHDRAWN)]
+
+    public_id = models.CharField(max_length=32, unique=True, default=_public_id, editable=False)
+    course_key = models.CharField(max_length=255)
+    from_id = models.CharField(max_length=255)
+    to_id = models.CharField(max_length=255)
+    message = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=16, choices=STATUSES, default=PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["course_key", "to_id", "status"], name="invitations_to"),
+                   models.Index(fields=["course_key", "from_id", "status"], name="invitations_from")]
+
+    def __str__(self) -> str:
+        return f"invitation {self.public_id} ({self.status})"
+
+
+class SharedDocument(models.Model):
+    """
+    A worksheet or project plan of one owner (a partnership, or a learner working alone) in one
+    block. ``version`` grows by one with every accepted save; each save is a DocumentRevision.
+    """
+
+    WORKSHEET, PLAN = "worksheet", "plan"
+
+    course_key = models.CharField(max_length=255)
+    usage_key = models.CharField(max_length=255)
+    owner_key = models.CharField(max_length=300)  # "partnership:<public_id>" or "learner:<learner_id>"
+    kind = models.CharField(max_length=16, choices=[(WORKSHEET, WORKSHEET), (PLAN, PLAN)])
+    version = models.PositiveIntegerField(default=0)
+    content = models.JSONField(default=dict)
+    submitted_version = models.PositiveIntegerField(null=True, blank=True)
+    submitted_content = models.JSONField(default=dict)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.CharField(max_length=255, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["usage_key", "owner_key"], name="one_document_per_owner")]
+        indexes = [models.Index(fields=["course_key", "owner_key"], name="documents_of_owner")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.usage_key} of {self.owner_key} v{self.version}"
+
+
+class DocumentRevision(models.Model):
+    """One accepted save: who changed which fields, from which version."""
+
+    document = models.ForeignKey(SharedDocument, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField()
+    base_version = models.PositiveIntegerField()
+    author_id = models.CharField(max_length=255)
+    changes = models.JSONField()  # {section: {field: new value}}
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["document", "version"], name="one_revision_per_version")]
+        ordering = ["document", "version"]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} v{self.version} by {self.author_id}"
+
+
+class StepSubmission(models.Model):
+    """A submitted worksheet step, gathered by the project plan and reported to the NSS."""
+
+    course_key = models.CharField(max_length=255)
+    usage_key = models.CharField(max_length=255)
+    owner_key = models.CharField(max_length=300)
+    title = models.CharField(max_length=400)
+    answers = models.JSONField()
+    submitted_by = models.CharField(max_length=255)
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["usage_key", "owner_key"], name="one_submission_per_owner")]
+        indexes = [models.Index(fields=["course_key", "owner_key"], name="submissions_of_owner")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.owner_key})"

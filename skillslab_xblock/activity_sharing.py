@@ -1,0 +1,114 @@
+"""
+Shared mode of ``skillslab_activity``: the partners of one partnership fill one worksheet.
+
+The worksheet lives in the plugin (``SharedDocument``), not in any learner's state. Every save
+names the version it was made on; the plugin merges saves that touch different fields and refuses
+a save that collides with a partner's newer change to the same field, returning both versions for
+the page to show. Whoever submits, every partner gets completion: the submitter at once, the others
+the next time the block is shown to them (a runtime publishes events for the current learner only).
+"""
+
+from __future__ import annotations
+
+from etwinning_plugin import api
+
+from . import quality_label, worksheet
+from .collaboration import parse_version, rejected_from
+from .i18n import N_
+from .mixins import RequestRejected, learner_json_handler
+
+WORKSHEET = "worksheet"
+
+
+class SharedWorksheetMixin:
+    """Partnership worksheets for SkillsLabActivityBlock (``collaboration_mode == "shared"``)."""
+
+    @property
+    def is_shared(self) -> bool:
+        return self.collaboration_mode == "shared"
+
+    def field_label(self, section: str, name: str) -> str:
+        step = worksheet.step(section)
+        field = step.field(name) if step else None
+        if not field:
+            return f"{section}.{name}"
+        return f"{self._(step.title)}: {self._(field.label)}"
+
+    def shared_learner_state(self) -> dict:
+        """The learner's view of their partnership's worksheet, in the same shape as the individual one."""
+        try:
+            ref, partnership = self.document_ref(WORKSHEET, shared=True)
+        except RequestRejected:
+            state = self.individual_learner_state()
+            state["shared"] = {"needs_partnership": True}
+            return state
+        document = api.document_state(ref, self.learner_id())
+        self.catch_up_completion(document)
+        submitted = document.submitted_version is not None
+        gettext = self.translator.gettext
+        deadline = self.deadline
+        return {
+            "worksheet": document.content,
+            "progress": worksheet.progress(document.content, tuple(self.required_steps)),
+            "submitted": submitted,
+            "submitted_at": document.submitted_at,
+            "draft_saved_at": "",
+            "has_unsubmitted_changes": submitted and document.content != document.submitted_content,
+            "feedback": [item.as_dict(gettext) for item in quality_label.assess(document.submitted_content)]
+            if submitted else [],
+            "deadline": deadline.isoformat() if deadline else None,
+            "deadline_passed": self.deadline_passed(),
+            "shared": {"needs_partnership": False, "version": document.version,
+                       "schools": partnership.schools, "partnership": partnership.id},
+        }
+
+    def catch_up_completion(self, document: api.DocumentState) -> None:
+        """Give this partner the completion their partnership earned, once per submission."""
+        if document.submitted_version is not None and self.shared_completion_version != document.submitted_version:
+            self.shared_completion_version = document.submitted_version
+            self.emit_completion(1.0)
+
+    def _shared_save(self, data: dict) -> tuple[api.DocumentRef, api.SaveResult]:
+        cleaned = self._cleaned(data, {"worksheet", "base_version"})
+        base_version = parse_version(data, "base_version")
+        ref, _partnership = self.document_ref(WORKSHEET, shared=True)
+        try:
+            result = api.save_document(ref, self.learner_id(), base_version, cleaned)
+        except api.Refused as refused:
+            raise rejected_from(refused) from refused
+        if not result.accepted:
+            raise RequestRejected(
+                409, N_("A partner changed the same answers meanwhile. Compare both versions and choose."),
+                extra={"conflicts": self.conflict_errors(result.conflicts, self.field_label),
+                       "version": result.state.version, "worksheet": result.state.content})
+        return ref, result
+
+    def save_shared_draft(self, data: dict) -> dict:
+        self._shared_save(data)
+        return self.shared_learner_state()
+
+    def submit_shared(self, data: dict) -> dict:
+        ref, result = self._shared_save(data)
+        self._require_complete(result.state.content)
+        try:
+            api.submit_document(ref, self.learner_id(), result.state.version, self.step_title())
+        except api.Refused as refused:
+            raise rejected_from(refused) from refused
+        self.publish_submission(result.state.content)
+        self.shared_completion_version = result.state.version
+        return self.shared_learner_state()
+
+    @learner_json_handler
+    def shared_state(self, data: dict, suffix: str = "") -> dict:
+        """The partnership's worksheet as it is now, for the page to pick up partners' changes."""
+        if not self.is_shared:
+            raise RequestRejected(400, N_("This activity is not shared."))
+        return self.shared_learner_state()
+
+    @learner_json_handler
+    def history(self, data: dict, suffix: str = "") -> dict:
+        """Who changed what in the partnership's worksheet, newest first."""
+        if not self.is_shared:
+            raise RequestRejected(400, N_("This activity is not shared."))
+        ref, _partnership = self.document_ref(WORKSHEET, shared=True)
+        return {"history": self.history_rows(ref, self.field_label)}
