@@ -128,7 +128,7 @@ class SkillsLabActivityBlock(SharedWorksheetMixin, CollaborationMixin, ActivityA
             "activity_paragraphs": [p for p in self.activity_text.split("\n\n") if p.strip()],
             "steps": self.steps_for_template(language, state),
             "state": state,
-            "read_only": state["deadline_passed"],
+            "read_only": state["deadline_passed"] or state.get("shared", {}).get("needs_partnership", False),
         }))
         frag.add_css(self.resource_string("public/css/activity.css"))
         frag.add_javascript_url(self.js_catalog_url())
@@ -139,6 +139,10 @@ class SkillsLabActivityBlock(SharedWorksheetMixin, CollaborationMixin, ActivityA
             "state": state,
             "save_draft_url": self.runtime.handler_url(self, "save_draft"),
             "submit_url": self.runtime.handler_url(self, "submit"),
+            "shared": self.is_shared,
+            "poll_seconds": self.settings_bucket().get("poll_seconds", 15),
+            "shared_state_url": self.runtime.handler_url(self, "shared_state"),
+            "history_url": self.runtime.handler_url(self, "history"),
         })
         return frag
 

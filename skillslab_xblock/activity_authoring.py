@@ -49,9 +49,7 @@ class ActivityAuthoringMixin:
 
     def catalogue(self):
         """The operator's catalogue (XBLOCK_SETTINGS → catalogue_file), else the sample one."""
-        settings_service = self.runtime.service(self, "settings")
-        bucket = settings_service.get_settings_bucket(self) if settings_service else {}
-        path = (bucket or {}).get("catalogue_file")
+        path = self.settings_bucket().get("catalogue_file")
         if path:
             try:
                 return load_catalogue_text(Path(path).read_bytes())

@@ -129,6 +129,11 @@ class SkillsLabBlockMixin:
         name = self.display_name
         return self._(name) if name == self.fields["display_name"].default else name
 
+    def settings_bucket(self) -> dict:
+        """The operator's settings for this block type (XBLOCK_SETTINGS[<class name>]), if any."""
+        service = self.runtime.service(self, "settings")
+        return (service.get_settings_bucket(self) if service else None) or {}
+
     # --- the current user ---------------------------------------------------------------------
 
     def _current_user(self):

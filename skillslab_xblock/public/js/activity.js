@@ -1,5 +1,6 @@
-/* The learner's side of skillslab_activity: autosaved drafts, progress, submission, feedback.
- * Plain JavaScript (no framework): the LMS, Studio and the workbench all run it as it is. */
+/* The learner's side of skillslab_activity: autosaved drafts, progress, submission, feedback,
+ * and, in shared mode, partners' changes and collisions. Plain JavaScript (no framework): the
+ * LMS, Studio and the workbench all run it as it is. */
 function SkillsLabActivity(runtime, element, args) {
   "use strict";
   var root = element && element.jquery ? element[0] : element;
@@ -11,42 +12,69 @@ function SkillsLabActivity(runtime, element, args) {
   var post = window.SkillsLab.post;
   var saveStatus = block.querySelector("[data-save-status]");
   var result = block.querySelector("[data-result]");
+  var conflictsBox = block.querySelector("[data-conflicts]");
   var submitButton = block.querySelector(".skl-submit");
-  var dirtySteps = {};
+  var shared = args.shared && args.state.shared && !args.state.shared.needs_partnership;
+  var version = shared ? args.state.shared.version : 0;
+  var dirty = {};        // "step.field" → true for what the learner changed since the last save
   var saveTimer = null;
-  var saving = null;
+  var busy = false;      // a save or submit is on its way
 
-  function stepAnswers(stepKey) {
-    var answers = {};
-    var fieldset = form.querySelector('fieldset.skl-step[data-step="' + stepKey + '"]');
-    fieldset.querySelectorAll("[data-field]").forEach(function (wrapper) {
-      var name = wrapper.getAttribute("data-field").split(".")[1];
-      var inputs = wrapper.querySelectorAll("input, textarea");
-      if (wrapper.classList.contains("skl-field-choices")) {
-        answers[name] = Array.prototype.filter.call(inputs, function (i) { return i.checked; })
-          .map(function (i) { return i.value; });
-      } else if (wrapper.classList.contains("skl-field-choice")) {
-        var checked = Array.prototype.filter.call(inputs, function (i) { return i.checked; });
-        answers[name] = checked.length ? checked[0].value : "";
-      } else if (wrapper.classList.contains("skl-field-flag")) {
-        answers[name] = inputs[0].checked;
-      } else if (wrapper.classList.contains("skl-field-count")) {
-        var value = inputs[0].value.trim();
-        answers[name] = value === "" ? "" : (/^\d+$/.test(value) ? parseInt(value, 10) : value);
-      } else {
-        answers[name] = inputs[0].value;
-      }
-    });
-    return answers;
+  function wrapperOf(key) { return form.querySelector('[data-field="' + key + '"]'); }
+
+  function fieldValue(wrapper) {
+    var inputs = wrapper.querySelectorAll("input, textarea");
+    if (wrapper.classList.contains("skl-field-choices")) {
+      return Array.prototype.filter.call(inputs, function (i) { return i.checked; }).map(function (i) { return i.value; });
+    }
+    if (wrapper.classList.contains("skl-field-choice")) {
+      var checked = Array.prototype.filter.call(inputs, function (i) { return i.checked; });
+      return checked.length ? checked[0].value : "";
+    }
+    if (wrapper.classList.contains("skl-field-flag")) { return inputs[0].checked; }
+    if (wrapper.classList.contains("skl-field-count")) {
+      var value = inputs[0].value.trim();
+      return value === "" ? "" : (/^\d+$/.test(value) ? parseInt(value, 10) : value);
+    }
+    return inputs[0].value;
   }
 
+  function setFieldValue(wrapper, value) {
+    var inputs = wrapper.querySelectorAll("input, textarea");
+    if (wrapper.classList.contains("skl-field-choices")) {
+      inputs.forEach(function (i) { i.checked = (value || []).indexOf(i.value) !== -1; });
+    } else if (wrapper.classList.contains("skl-field-choice")) {
+      inputs.forEach(function (i) { i.checked = i.value === value; });
+    } else if (wrapper.classList.contains("skl-field-flag")) {
+      inputs[0].checked = !!value;
+    } else {
+      inputs[0].value = value === undefined || value === null ? "" : value;
+    }
+  }
+
+  /* {step: {field: value}} of every field, or of the changed ones only */
   function collect(onlyDirty) {
     var worksheet = {};
-    form.querySelectorAll("fieldset.skl-step").forEach(function (fieldset) {
-      var key = fieldset.getAttribute("data-step");
-      if (!onlyDirty || dirtySteps[key]) { worksheet[key] = stepAnswers(key); }
+    form.querySelectorAll("[data-field]").forEach(function (wrapper) {
+      var key = wrapper.getAttribute("data-field");
+      if (onlyDirty && !dirty[key]) { return; }
+      var parts = key.split(".");
+      worksheet[parts[0]] = worksheet[parts[0]] || {};
+      worksheet[parts[0]][parts[1]] = fieldValue(wrapper);
     });
     return worksheet;
+  }
+
+  /* Show what is stored (partners' changes included) in every field the learner is not editing. */
+  function applyContent(content) {
+    form.querySelectorAll("[data-field]").forEach(function (wrapper) {
+      var key = wrapper.getAttribute("data-field");
+      var parts = key.split(".");
+      if (dirty[key] || wrapper.contains(document.activeElement)) { return; }
+      var stepValues = content[parts[0]] || {};
+      if (parts[1] in stepValues) { setFieldValue(wrapper, stepValues[parts[1]]); }
+    });
+    updateToolWarning();
   }
 
   function clearErrors() {
@@ -60,7 +88,7 @@ function SkillsLabActivity(runtime, element, args) {
       var target = block.querySelector('[data-error-for="' + key + '"]');
       if (!target) { return; }
       target.textContent = fieldErrors[key];
-      var wrapper = block.querySelector('[data-field="' + key + '"]');
+      var wrapper = wrapperOf(key);
       var input = wrapper && wrapper.querySelector("input, textarea");
       if (input) {
         input.setAttribute("aria-invalid", "true");
@@ -109,10 +137,14 @@ function SkillsLabActivity(runtime, element, args) {
       list.appendChild(li);
     });
     section.hidden = !state.submitted;
+    if (state.submitted) { submitButton.textContent = gettext("Submit the revised worksheet"); }
   }
 
-  function addressedCount(state) {
-    return state.feedback.filter(function (f) { return f.status === "addressed"; }).length;
+  function showState(state) {
+    if (shared && state.shared) { version = state.shared.version; }
+    applyContent(state.worksheet);
+    showProgress(state);
+    showFeedback(state);
   }
 
   function updateToolWarning() {
@@ -127,34 +159,104 @@ function SkillsLabActivity(runtime, element, args) {
     warning.hidden = !names.length;
   }
 
+  function showConflicts(response) {
+    if (!conflictsBox) { return; }
+    conflictsBox.textContent = "";
+    var intro = document.createElement("p");
+    intro.textContent = response.data.error;
+    conflictsBox.appendChild(intro);
+    var pending = response.data.conflicts.length;
+    response.data.conflicts.forEach(function (conflict) {
+      var item = document.createElement("div");
+      item.className = "skl-conflict";
+      var title = document.createElement("h4");
+      title.textContent = conflict.label;
+      var mine = document.createElement("p");
+      mine.textContent = gettext("Your version:") + " " + display(conflict.yours);
+      var theirs = document.createElement("p");
+      theirs.textContent = format(gettext("Version saved by {school}:"), {school: conflict.by_school || "—"}) +
+        " " + display(conflict.theirs);
+      var keepMine = document.createElement("button");
+      keepMine.type = "button";
+      keepMine.className = "skl-secondary";
+      keepMine.textContent = gettext("Keep my version");
+      var useTheirs = document.createElement("button");
+      useTheirs.type = "button";
+      useTheirs.className = "skl-secondary";
+      useTheirs.textContent = gettext("Use their version");
+      function resolved() {
+        item.remove();
+        pending -= 1;
+        if (pending === 0) {
+          conflictsBox.hidden = true;
+          saveDraft();
+        }
+      }
+      keepMine.addEventListener("click", function () { dirty[conflict.field] = true; resolved(); });
+      useTheirs.addEventListener("click", function () {
+        delete dirty[conflict.field];
+        setFieldValue(wrapperOf(conflict.field), conflict.theirs);
+        updateToolWarning();
+        resolved();
+      });
+      [title, mine, theirs, keepMine, useTheirs].forEach(function (node) { item.appendChild(node); });
+      conflictsBox.appendChild(item);
+    });
+    version = response.data.version;
+    conflictsBox.hidden = false;
+    conflictsBox.focus();
+  }
+
+  function display(value) {
+    if (Array.isArray(value)) { return value.join(", "); }
+    if (value === true) { return "✓"; }
+    if (value === false || value === null || value === undefined || value === "") { return "—"; }
+    return String(value);
+  }
+
+  function request(url) {
+    var body = {worksheet: collect(true)};
+    if (shared) { body.base_version = version; }
+    var sent = dirty;
+    dirty = {};
+    busy = true;
+    return post(url, body).then(function (response) {
+      busy = false;
+      if (!response.ok) {
+        Object.keys(sent).forEach(function (key) { dirty[key] = true; });
+        if (response.status === 409 && response.data.conflicts) { showConflicts(response); }
+      }
+      return response;
+    }, function (error) {
+      busy = false;
+      Object.keys(sent).forEach(function (key) { dirty[key] = true; });
+      throw error;
+    });
+  }
+
   function saveDraft() {
-    var worksheet = collect(true);
-    if (!Object.keys(worksheet).length) { return Promise.resolve(); }
-    var sent = dirtySteps;
-    dirtySteps = {};
+    if (!Object.keys(dirty).length || busy) { return Promise.resolve(); }
     saveStatus.textContent = gettext("Saving…");
-    saving = post(args.save_draft_url, {worksheet: worksheet}).then(function (response) {
+    return request(args.save_draft_url).then(function (response) {
       if (response.ok) {
         clearErrors();
         saveStatus.textContent = response.data.has_unsubmitted_changes
           ? gettext("Draft saved. It has changes that are not submitted yet.") : gettext("Draft saved.");
-        showProgress(response.data);
+        showState(response.data);
       } else {
-        Object.keys(sent).forEach(function (key) { dirtySteps[key] = true; });
-        saveStatus.textContent = format(gettext("The draft was not saved: {error}"), {error: response.data.error || response.status});
+        saveStatus.textContent = format(gettext("The draft was not saved: {error}"),
+          {error: response.data.error || response.status});
         showErrors(response.data.field_errors);
       }
     }, function () {
-      Object.keys(sent).forEach(function (key) { dirtySteps[key] = true; });
       saveStatus.textContent = gettext("The server could not be reached. Your answers are still on this page; try again.");
     });
-    return saving;
   }
 
   function onChange(event) {
-    var fieldset = event.target.closest("fieldset.skl-step");
-    if (!fieldset) { return; }
-    dirtySteps[fieldset.getAttribute("data-step")] = true;
+    var wrapper = event.target.closest("[data-field]");
+    if (!wrapper) { return; }
+    dirty[wrapper.getAttribute("data-field")] = true;
     updateToolWarning();
     clearTimeout(saveTimer);
     saveTimer = setTimeout(saveDraft, 1200);
@@ -166,25 +268,29 @@ function SkillsLabActivity(runtime, element, args) {
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     clearTimeout(saveTimer);
+    if (busy) { return; }
     submitButton.disabled = true;
     result.textContent = gettext("Submitting…");
-    post(args.submit_url, {worksheet: collect(false)}).then(function (response) {
+    if (!shared) {  // an individual submission carries the whole worksheet
+      form.querySelectorAll("[data-field]").forEach(function (w) { dirty[w.getAttribute("data-field")] = true; });
+    }
+    request(args.submit_url).then(function (response) {
       submitButton.disabled = false;
       clearErrors();
       if (response.ok) {
-        dirtySteps = {};
         var state = response.data;
-        showProgress(state);
-        showFeedback(state);
-        submitButton.textContent = gettext("Submit the revised worksheet");
+        showState(state);
         saveStatus.textContent = "";
         result.textContent = format(gettext("Submitted. {addressed} of {total} Quality Label criteria addressed."),
-          {addressed: addressedCount(state), total: state.feedback.length});
+          {addressed: state.feedback.filter(function (f) { return f.status === "addressed"; }).length,
+           total: state.feedback.length});
         result.focus();
-      } else {
+      } else if (!(response.status === 409 && response.data.conflicts)) {
         result.textContent = response.data.error || String(response.status);
         var first = showErrors(response.data.field_errors);
         (first || result).focus();
+      } else {
+        result.textContent = "";
       }
     }, function () {
       submitButton.disabled = false;
@@ -202,6 +308,36 @@ function SkillsLabActivity(runtime, element, args) {
       if (first) { first.focus(); }
     });
   });
+
+  var history = block.querySelector("[data-history]");
+  if (history) {
+    history.addEventListener("toggle", function () {
+      if (!history.open) { return; }
+      post(args.history_url, {}).then(function (response) {
+        var list = history.querySelector("[data-history-list]");
+        list.textContent = "";
+        (response.data.history || []).forEach(function (row) {
+          var li = document.createElement("li");
+          li.textContent = format(gettext("{school} ({teacher}) changed: {fields}"),
+            {school: row.school || "—", teacher: row.teacher || "—", fields: row.fields.join("; ")}) +
+            " — " + new Date(row.at).toLocaleString(args.language);
+          list.appendChild(li);
+        });
+      });
+    });
+  }
+
+  if (shared) {  // pick up partners' changes while the page is open
+    setInterval(function () {
+      if (busy || Object.keys(dirty).length || document.hidden) { return; }
+      post(args.shared_state_url, {}).then(function (response) {
+        if (response.ok && !busy && response.data.shared && response.data.shared.version !== version) {
+          showState(response.data);
+          saveStatus.textContent = gettext("Your partners' latest changes are shown.");
+        }
+      });
+    }, args.poll_seconds ? args.poll_seconds * 1000 : 15000);
+  }
 
   updateToolWarning();
 }
