@@ -43,6 +43,8 @@ setup(
     entry_points={
         "xblock.v1": [
             "skillslab_activity = skillslab_xblock.activity:SkillsLabActivityBlock",
+            "etwinning_partners = skillslab_xblock.partners:EtwinningPartnersBlock",
+            "etwinning_project_plan = skillslab_xblock.project_plan:EtwinningProjectPlanBlock",
         ],
         "lms.djangoapp": ["etwinning_plugin = etwinning_plugin.apps:EtwinningPluginConfig"],
         "cms.djangoapp": ["etwinning_plugin = etwinning_plugin.apps:EtwinningPluginConfig"],

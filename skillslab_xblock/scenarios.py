@@ -46,11 +46,51 @@ def demo_unit(language: str) -> str:
     return f"<vertical_demo>\n{blocks}\n</vertical_demo>"
 
 
+WEEKS = {
+    "el": ("Εβδομάδα {n}: {title}", ("Γνωριμία και συνεργάτες", "Από τη δραστηριότητα στη συνεργασία",
+                                     "Κοινό προϊόν", "Το σχέδιο του έργου μας")),
+    "en": ("Week {n}: {title}", ("Getting to know each other and finding partners", "From activity to collaboration",
+                                 "A joint product", "Our project plan")),
+}
+
+
+def demo_course(language: str) -> str:
+    """
+    The four-week demo course: find partners (week 1), two shared steps (weeks 2 and 3) and the
+    project plan (week 4). In the workbench a scenario is one course, so partnerships formed in
+    week 1 carry through the later weeks.
+    """
+    heading, titles = WEEKS[language]
+
+    def week(n: int) -> str:
+        return f"<html_demo><h2>{heading.format(n=n, title=titles[n - 1])}</h2></html_demo>"
+
+    return "\n".join([
+        "<vertical_demo>",
+        week(1), "<etwinning_partners max_schools=\"4\"/>",
+        week(2), activity_olx("b1-river-keepers", "w1", "a1", language, collaboration_mode="shared"),
+        week(3), activity_olx("b1-river-keepers", "w3", "a2", language, collaboration_mode="shared",
+                              required_steps="partners goal collaboration joint_product"),
+        week(4), "<etwinning_project_plan/>",
+        "</vertical_demo>",
+    ])
+
+
 def activity_scenarios() -> list[tuple[str, str]]:
     return [
+        ("eTwinning & Skills Labs: four-week demo course (Ελληνικά)", demo_course("el")),
+        ("eTwinning & Skills Labs: four-week demo course (English)", demo_course("en")),
         ("Skills Lab → eTwinning: demo unit (Ελληνικά)", demo_unit("el")),
         ("Skills Lab → eTwinning: demo unit (English)", demo_unit("en")),
         ("Skills Lab → eTwinning: one activity, graded, three required steps",
          activity_olx("a1-healthy-breakfast", "w2", "a1", "en", weight="1.0",
                       required_steps="partners collaboration tools")),
     ]
+
+
+def partners_scenarios() -> list[tuple[str, str]]:
+    return [("eTwinning: find partner schools", "<etwinning_partners/>")]
+
+
+def project_plan_scenarios() -> list[tuple[str, str]]:
+    return [("eTwinning: project plan (individual)", '<etwinning_project_plan collaboration_mode="individual"/>')]

@@ -27,7 +27,7 @@ def test_the_index_lists_the_bundles_scenarios_only(client):
 def test_each_demo_scenario_renders_its_activities(client):
     index = client.get("/").content.decode()
     scenario_ids = sorted(set(re.findall(r'/scenario/(skillslab_activity\.\d+)/', index)))
-    assert len(scenario_ids) == 3
+    assert len(scenario_ids) == 5
     for scenario_id in scenario_ids:
         response = client.get(f"/scenario/{scenario_id}/", {"student": "demo"})
         assert response.status_code == 200
@@ -36,6 +36,6 @@ def test_each_demo_scenario_renders_its_activities(client):
 
 def test_the_greek_unit_is_in_greek_by_default(client):
     """The NSS's site is Greek: with no language chosen, the demo speaks Greek."""
-    html = client.get("/scenario/skillslab_activity.0/").content.decode()
+    html = client.get("/scenario/skillslab_activity.2/").content.decode()
     assert "Φύλακες του ποταμού μας" in html  # content
     assert "Κοινός στόχος" in html  # interface

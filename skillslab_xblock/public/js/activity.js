@@ -161,57 +161,16 @@ function SkillsLabActivity(runtime, element, args) {
 
   function showConflicts(response) {
     if (!conflictsBox) { return; }
-    conflictsBox.textContent = "";
-    var intro = document.createElement("p");
-    intro.textContent = response.data.error;
-    conflictsBox.appendChild(intro);
-    var pending = response.data.conflicts.length;
-    response.data.conflicts.forEach(function (conflict) {
-      var item = document.createElement("div");
-      item.className = "skl-conflict";
-      var title = document.createElement("h4");
-      title.textContent = conflict.label;
-      var mine = document.createElement("p");
-      mine.textContent = gettext("Your version:") + " " + display(conflict.yours);
-      var theirs = document.createElement("p");
-      theirs.textContent = format(gettext("Version saved by {school}:"), {school: conflict.by_school || "—"}) +
-        " " + display(conflict.theirs);
-      var keepMine = document.createElement("button");
-      keepMine.type = "button";
-      keepMine.className = "skl-secondary";
-      keepMine.textContent = gettext("Keep my version");
-      var useTheirs = document.createElement("button");
-      useTheirs.type = "button";
-      useTheirs.className = "skl-secondary";
-      useTheirs.textContent = gettext("Use their version");
-      function resolved() {
-        item.remove();
-        pending -= 1;
-        if (pending === 0) {
-          conflictsBox.hidden = true;
-          saveDraft();
-        }
-      }
-      keepMine.addEventListener("click", function () { dirty[conflict.field] = true; resolved(); });
-      useTheirs.addEventListener("click", function () {
-        delete dirty[conflict.field];
-        setFieldValue(wrapperOf(conflict.field), conflict.theirs);
-        updateToolWarning();
-        resolved();
-      });
-      [title, mine, theirs, keepMine, useTheirs].forEach(function (node) { item.appendChild(node); });
-      conflictsBox.appendChild(item);
-    });
     version = response.data.version;
-    conflictsBox.hidden = false;
-    conflictsBox.focus();
-  }
-
-  function display(value) {
-    if (Array.isArray(value)) { return value.join(", "); }
-    if (value === true) { return "✓"; }
-    if (value === false || value === null || value === undefined || value === "") { return "—"; }
-    return String(value);
+    window.SkillsLab.showConflicts(conflictsBox, response.data, gettext, function (field, keepMine, theirs) {
+      if (keepMine) {
+        dirty[field] = true;
+      } else {
+        delete dirty[field];
+        setFieldValue(wrapperOf(field), theirs);
+        updateToolWarning();
+      }
+    }, saveDraft);
   }
 
   function request(url) {

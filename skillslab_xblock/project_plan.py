@@ -1,0 +1,283 @@
+"""
+The ``etwinning_project_plan`` block: one eTwinning project plan from the steps submitted across
+the course, filled in together by the partners, checked against the National Quality Label
+criteria, and downloaded to paste into TwinSpace.
+"""
+
+from __future__ import annotations
+
+from web_fragments.fragment import Fragment
+from webob import Response
+from xblock.completable import CompletableXBlockMixin
+from xblock.core import XBlock
+from xblock.fields import Integer, List, Scope, String
+
+from etwinning_plugin import api
+
+from . import plan
+from .collaboration import CollaborationMixin, parse_version, rejected_from
+from .i18n import N_
+from .mixins import RequestRejected, SettingsOLXMixin, SkillsLabBlockMixin, learner_json_handler
+from .worksheet import clean_plain_text, render_message
+
+PLAN = "plan"
+
+
+@XBlock.needs("i18n")
+@XBlock.wants("user")
+@XBlock.wants("teams")
+@XBlock.wants("settings")
+class EtwinningProjectPlanBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockMixin, CompletableXBlockMixin,
+                                XBlock):
+    """The partnership's eTwinning project plan, gathered from its submitted steps."""
+
+    display_name = String(display_name=N_("Display name"), scope=Scope.settings,
+                          default=N_("Our eTwinning project plan"))
+    project_tag = String(display_name=N_("Project tag"), scope=Scope.settings, default="#SkillsLabs",
+                         help=N_("The tag the NSS asks teachers to put in the project's title."))
+    required_sections = List(display_name=N_("Required sections"), scope=Scope.settings,
+                             default=list(plan.SECTION_KEYS))
+    collaboration_mode = String(display_name=N_("Who fills the plan"), scope=Scope.settings, default="shared",
+                                values=("individual", "shared"))
+    teamset_id = String(display_name=N_("Teamset"), scope=Scope.settings, default="")
+
+    learner_key = String(scope=Scope.user_state, default="")
+    completed = Integer(scope=Scope.user_state, default=0)  # 1 once completion was published
+
+    editable_fields = ("display_name", "project_tag", "required_sections", "collaboration_mode", "teamset_id")
+
+    # --- state -----------------------------------------------------------------------------------
+
+    @property
+    def is_shared(self) -> bool:
+        return self.collaboration_mode == "shared"
+
+    def _context(self):
+        """(document ref, partnership, schools, gathered steps) for the current learner."""
+        ref, partnership = self.document_ref(PLAN, shared=self.is_shared)
+        learner_id = self.learner_id()
+        owners = [api.owner_key_for_learner(learner_id)] + ([partnership.owner_key] if partnership else [])
+        steps = [plan.GatheredStep(s.title, s.answers, s.submitted_at)
+                 for s in api.submitted_steps(self.course_key, owners)]
+        if partnership:
+            schools = partnership.schools
+        else:
+            card = api.get_card(self.course_key, learner_id)
+            schools = [card.school_name] if card else []
+        return ref, partnership, schools, steps
+
+    def plan_state(self) -> dict:
+        ref, partnership, schools, steps = self._context()
+        document = api.document_state(ref, self.learner_id())
+        content = (document.content.get(PLAN) or {})
+        gettext = self.translator.gettext
+        missing = plan.required_missing(content, tuple(self.required_sections))
+        if not missing and not self.completed:
+            self.completed = 1
+            self.emit_completion(1.0)
+        return {
+            "version": document.version,
+            "plan": content,
+            "suggestions": plan.suggestions(steps, gettext, self.project_tag),
+            "schools": schools,
+            "steps": [{"title": s.title, "submitted_at": s.submitted_at} for s in steps],
+            "checklist": [item.as_dict(gettext) for item in plan.checklist(content, steps, schools, self.project_tag)],
+            "required_missing": [gettext(plan.section_title(k)) for k in missing],
+            "complete": not missing,
+            "partnership": partnership.id if partnership else "",
+        }
+
+    # --- views -----------------------------------------------------------------------------------
+
+    def student_view(self, context=None) -> Fragment:
+        try:
+            state = self.plan_state()
+            problem = ""
+        except RequestRejected as rejected:
+            state, problem = None, self._(rejected.message)
+        frag = Fragment(self.render_template("project_plan/student.html", {
+            "block_id": self.dom_id, "language": self.language, "display_name": self.shown_display_name(),
+            "state": state, "problem": problem, "tag": self.project_tag,
+            "sections": [{"key": k, "title": self._(t), "required": k in self.required_sections,
+                          "value": (state["plan"].get(k) or "") if state else "",
+                          "suggestion": state["suggestions"].get(k, "") if state else "",
+                          "limit": plan.SECTION_LIMITS.get(k, plan.DEFAULT_LIMIT)}
+                         for k, t in plan.SECTIONS],
+            "download_md": self.runtime.handler_url(self, "download", "md"),
+            "download_html": self.runtime.handler_url(self, "download", "html"),
+        }))
+        frag.add_css(self.resource_string("public/css/activity.css"))
+        frag.add_javascript_url(self.js_catalog_url())
+        frag.add_javascript(self.resource_string("public/js/skillslab_common.js"))
+        frag.add_javascript(self.resource_string("public/js/project_plan.js"))
+        frag.initialize_js("SkillsLabProjectPlan", {
+            "language": self.language, "version": state["version"] if state else 0,
+            "save_url": self.runtime.handler_url(self, "save_plan"),
+            "state_url": self.runtime.handler_url(self, "current_plan"),
+        })
+        return frag
+
+    def author_view(self, context=None) -> Fragment:
+        return Fragment(self.render_template("project_plan/author.html", {
+            "tag": self.project_tag, "mode": self.collaboration_mode,
+            "required": [self._(plan.section_title(k)) for k in self.required_sections]}))
+
+    def studio_view(self, context=None) -> Fragment:
+        frag = Fragment(self.render_template("project_plan/studio.html", {
+            "block_id": self.dom_id, "display_name": self.shown_display_name(), "tag": self.project_tag,
+            "mode": self.collaboration_mode, "teamset_id": self.teamset_id,
+            "sections": [{"key": k, "title": self._(t), "required": k in self.required_sections}
+                         for k, t in plan.SECTIONS]}))
+        frag.add_javascript_url(self.js_catalog_url())
+        frag.add_javascript(self.resource_string("public/js/skillslab_common.js"))
+        frag.add_javascript(self.resource_string("public/js/settings_form.js"))
+        frag.initialize_js("SkillsLabSettingsForm", {"language": self.language,
+                                                      "save_url": self.runtime.handler_url(self, "studio_submit")})
+        return frag
+
+    def student_view_data(self, context=None) -> dict:
+        return {"display_name": self.display_name, "project_tag": self.project_tag,
+                "required_sections": list(self.required_sections), "shared": self.is_shared,
+                "sections": [{"key": k, "title": self._(t)} for k, t in plan.SECTIONS]}
+
+    @staticmethod
+    def workbench_scenarios():
+        from .scenarios import project_plan_scenarios  # pylint: disable=import-outside-toplevel
+
+        return project_plan_scenarios()
+
+    # --- handlers --------------------------------------------------------------------------------
+
+    def _label(self, section: str, name: str) -> str:
+        return self._(plan.section_title(name)) if name in plan.SECTION_KEYS else name
+
+    @learner_json_handler
+    def save_plan(self, data: dict, suffix: str = "") -> dict:
+        """Save changed sections on top of ``base_version``: ``{"plan": {section: text}, "base_version": n}``."""
+        if set(data) - {"plan", "base_version"} or not isinstance(data.get("plan"), dict):
+            raise RequestRejected(400, N_("Unexpected data in the request."))
+        base_version = parse_version(data, "base_version")
+        errors, changes = {}, {}
+        gettext = self.translator.gettext
+        for key, value in data["plan"].items():
+            if key not in plan.SECTION_KEYS:
+                errors[str(key)[:64]] = gettext("Unknown field.")
+                continue
+            text, error = clean_plain_text(value, plan.SECTION_LIMITS.get(key, plan.DEFAULT_LIMIT))
+            if error:
+                errors[key] = render_message(error, gettext)
+            else:
+                changes[key] = text
+        if errors:
+            raise RequestRejected(400, N_("Some answers could not be saved. Please check the marked fields."),
+                                  field_errors=errors)
+        ref, _partnership, _schools, _steps = self._context()
+        self.learner_key = self.learner_id()
+        try:
+            result = api.save_document(ref, self.learner_id(), base_version, {PLAN: changes} if changes else {})
+        except api.Refused as refused:
+            raise rejected_from(refused) from refused
+        if not result.accepted:
+            raise RequestRejected(
+                409, N_("A partner changed the same answers meanwhile. Compare both versions and choose."),
+                extra={"conflicts": self.conflict_errors(result.conflicts, self._label),
+                       "version": result.state.version})
+        return self.plan_state()
+
+    @learner_json_handler
+    def current_plan(self, data: dict, suffix: str = "") -> dict:
+        return self.plan_state()
+
+    @learner_json_handler
+    def history(self, data: dict, suffix: str = "") -> dict:
+        ref, _partnership = self.document_ref(PLAN, shared=self.is_shared)
+        return {"history": self.history_rows(ref, self._label)}
+
+    @XBlock.handler
+    def download(self, request, suffix: str = "") -> Response:
+        """The plan as Markdown (``md``) or printable HTML (``html``), every learner text escaped."""
+        gettext = self.translator.gettext
+        if request.method != "GET" or suffix not in ("md", "html"):
+            return Response(gettext("Choose Markdown or HTML."), status=404, content_type="text/plain",
+                            charset="utf8")
+        try:
+            ref, _partnership, schools, steps = self._context()
+        except RequestRejected as rejected:
+            return Response(gettext(rejected.message), status=rejected.status, content_type="text/plain",
+                            charset="utf8")
+        content = api.document_state(ref, self.learner_id()).content.get(PLAN) or {}
+        if suffix == "md":
+            body = plan.as_markdown(content, schools, steps, gettext)
+            content_type = "text/markdown"
+        else:
+            body = self.render_template("project_plan/printable.html", {
+                "language": self.language, "plan": content, "schools": schools, "steps": steps,
+                "sections": [{"title": self._(t), "text": content.get(k) or ""} for k, t in plan.SECTIONS[1:]],
+                "title": content.get("title") or self._("Project title")})
+            content_type = "text/html"
+        response = Response(body, content_type=content_type, charset="utf8")
+        response.headers["Content-Disposition"] = f'attachment; filename="etwinning-project-plan.{suffix}"'
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    @learner_json_handler
+    def studio_submit(self, data: dict, suffix: str = "") -> dict:
+        self._require_author()
+        for name, value in self.clean_settings(data).items():
+            setattr(self, name, value)
+        return {"result": "success"}
+
+    def clean_settings(self, data: dict) -> dict:
+        gettext = self.translator.gettext
+        errors, values = {}, {}
+        for name, limit, required in (("display_name", 200, True), ("project_tag", 50, True),
+                                      ("teamset_id", 255, False)):
+            text, error = clean_plain_text(data.get(name, getattr(self, name)), limit)
+            if error or (required and not text):
+                errors[name] = render_message(error or N_("This field is required."), gettext)
+            else:
+                values[name] = text
+        mode = data.get("collaboration_mode", self.collaboration_mode)
+        if mode not in ("individual", "shared"):
+            errors["collaboration_mode"] = gettext("Not one of the offered choices.")
+        values["collaboration_mode"] = mode
+        sections = data.get("required_sections", self.required_sections)
+        if isinstance(sections, str):  # from OLX: space-separated
+            sections = sections.split()
+        if not isinstance(sections, list) or not all(s in plan.SECTION_KEYS for s in sections):
+            errors["required_sections"] = gettext("Not one of the offered choices.")
+        else:
+            values["required_sections"] = [k for k in plan.SECTION_KEYS if k in sections]
+        if set(data) - set(self.editable_fields):
+            errors["_"] = gettext("Unexpected data in the request.")
+        if errors:
+            raise RequestRejected(400, N_("The settings were not saved. Please check the marked fields."),
+                                  field_errors=errors)
+        return values
+
+    def add_xml_to_node(self, node):
+        """Export: XBlock's own attributes, with the required sections space-separated."""
+        super().add_xml_to_node(node)
+        if self.fields["required_sections"].is_set_on(self):
+            node.set("required_sections", " ".join(self.required_sections))
+
+    # --- reports ---------------------------------------------------------------------------------
+
+    def generate_report_data(self, user_state_iterator, limit_responses=None):
+        """A row per learner who saved the plan: its sections and what the checklist still lacks."""
+        count = 0
+        for user_state in user_state_iterator:
+            if limit_responses is not None and count >= limit_responses:
+                return
+            learner_id = (user_state.state or {}).get("learner_key")
+            if not learner_id:
+                continue
+            partnership = api.partnership_of(self.course_key, learner_id) if self.is_shared else None
+            owner = partnership.owner_key if partnership else api.owner_key_for_learner(learner_id)
+            ref = api.DocumentRef(self.course_key, self.usage_key, owner, PLAN)
+            content = api.document_state(ref, learner_id).content.get(PLAN) or {}
+            row = {key: content.get(key, "") for key in plan.SECTION_KEYS}
+            row["Partner schools"] = "; ".join(partnership.schools) if partnership else ""
+            row["Complete"] = not plan.required_missing(content, tuple(self.required_sections))
+            count += 1
+            yield user_state.username, row

@@ -1,0 +1,119 @@
+/* The learner's side of etwinning_project_plan: save sections on a version, partners' changes,
+ * collisions, and the Quality Label checklist. */
+function SkillsLabProjectPlan(runtime, element, args) {
+  "use strict";
+  var root = element && element.jquery ? element[0] : element;
+  var block = root.querySelector(".skl-plan") || root;
+  var form = block.querySelector("[data-plan-form]");
+  if (!form) { return; }
+  var gettext = window.SkillsLab.translator(args.language);
+  var post = window.SkillsLab.post;
+  var saveStatus = block.querySelector("[data-save-status]");
+  var result = block.querySelector("[data-result]");
+  var conflictsBox = block.querySelector("[data-conflicts]");
+  var version = args.version;
+  var dirty = {};
+  var busy = false;
+  var saveTimer = null;
+
+  function input(name) { return form.querySelector('[name="' + name + '"]'); }
+
+  function showState(state) {
+    version = state.version;
+    Object.keys(state.plan).forEach(function (name) {
+      var field = input(name);
+      if (field && !dirty[name] && document.activeElement !== field) { field.value = state.plan[name]; }
+    });
+    var list = block.querySelector("[data-checklist]");
+    list.textContent = "";
+    state.checklist.forEach(function (item) {
+      var li = document.createElement("li");
+      li.className = "skl-criterion " + (item.ok ? "is-addressed" : "is-missing");
+      var title = document.createElement("strong");
+      title.textContent = item.title;
+      var status = document.createElement("span");
+      status.className = "skl-status";
+      status.textContent = item.ok ? gettext("covered") : gettext("missing");
+      li.appendChild(title);
+      li.appendChild(document.createTextNode(": "));
+      li.appendChild(status);
+      if (item.missing.length) {
+        var missing = document.createElement("ul");
+        item.missing.forEach(function (text) {
+          var m = document.createElement("li");
+          m.textContent = text;
+          missing.appendChild(m);
+        });
+        li.appendChild(missing);
+      }
+      list.appendChild(li);
+    });
+    block.querySelector("[data-completion]").textContent = state.complete
+      ? gettext("Every required section is filled.")
+      : gettext("Still to fill:") + " " + state.required_missing.join(", ");
+  }
+
+  function save(all) {
+    if (busy) { return Promise.resolve(); }
+    var changes = {};
+    form.querySelectorAll("[name]").forEach(function (field) {
+      if (dirty[field.name] || (all && field.hasAttribute("data-suggested"))) { changes[field.name] = field.value; }
+    });
+    if (!Object.keys(changes).length && !all) { return Promise.resolve(); }
+    var sent = dirty;
+    dirty = {};
+    busy = true;
+    saveStatus.textContent = gettext("Saving…");
+    return post(args.save_url, {plan: changes, base_version: version}).then(function (response) {
+      busy = false;
+      form.querySelectorAll("[data-error-for]").forEach(function (p) { p.textContent = ""; });
+      if (response.ok) {
+        Object.keys(changes).forEach(function (name) { input(name).removeAttribute("data-suggested"); });
+        saveStatus.textContent = gettext("Plan saved.");
+        showState(response.data);
+        return response;
+      }
+      Object.keys(sent).forEach(function (key) { dirty[key] = true; });
+      saveStatus.textContent = response.data.error || String(response.status);
+      if (response.status === 409 && response.data.conflicts) {
+        version = response.data.version;
+        window.SkillsLab.showConflicts(conflictsBox, response.data, gettext, function (field, keepMine, theirs) {
+          var name = field.split(".")[1];
+          if (keepMine) { dirty[name] = true; } else { delete dirty[name]; input(name).value = theirs; }
+        }, function () { save(false); });
+      }
+      Object.keys(response.data.field_errors || {}).forEach(function (name) {
+        var target = form.querySelector('[data-error-for="' + name + '"]');
+        if (target) { target.textContent = response.data.field_errors[name]; }
+      });
+      return response;
+    }, function () {
+      busy = false;
+      Object.keys(sent).forEach(function (key) { dirty[key] = true; });
+      saveStatus.textContent = gettext("The server could not be reached. Your answers are still on this page; try again.");
+    });
+  }
+
+  form.addEventListener("input", function (event) {
+    if (!event.target.name) { return; }
+    dirty[event.target.name] = true;
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(function () { save(false); }, 1200);
+  });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    clearTimeout(saveTimer);
+    save(true).then(function (response) {
+      if (response && response.ok) {
+        result.textContent = gettext("Plan saved.");
+        result.focus();
+      }
+    });
+  });
+  setInterval(function () {
+    if (busy || Object.keys(dirty).length || document.hidden) { return; }
+    post(args.state_url, {}).then(function (response) {
+      if (response.ok && !busy && response.data.version !== version) { showState(response.data); }
+    });
+  }, (args.poll_seconds || 15) * 1000);
+}
