@@ -68,7 +68,8 @@ class SharedWorksheetMixin:
             self.shared_completion_version = document.submitted_version
             self.emit_completion(1.0)
 
-    def _shared_save(self, data: dict) -> tuple[api.DocumentRef, api.SaveResult]:
+    def _shared_save(self, data: dict) -> tuple[api.DocumentRef, api.SaveResult, int]:
+        """Save the request's changes; returns the version the learner has now seen all of."""
         cleaned = self._cleaned(data, {"worksheet", "base_version"})
         base_version = parse_version(data, "base_version")
         ref, _partnership = self.document_ref(WORKSHEET, shared=True)
@@ -81,17 +82,20 @@ class SharedWorksheetMixin:
                 409, N_("A partner changed the same answers meanwhile. Compare both versions and choose."),
                 extra={"conflicts": self.conflict_errors(result.conflicts, self.field_label),
                        "version": result.state.version, "worksheet": result.state.content})
-        return ref, result
+        # The learner has seen everything only if nobody saved between their version and their save.
+        seen = base_version + 1 if any(cleaned.values()) else base_version
+        return ref, result, seen
 
     def save_shared_draft(self, data: dict) -> dict:
         self._shared_save(data)
         return self.shared_learner_state()
 
     def submit_shared(self, data: dict) -> dict:
-        ref, result = self._shared_save(data)
+        """Submit what the learner has seen: a partner's change they have not seen yet stops it."""
+        ref, result, seen = self._shared_save(data)
         self._require_complete(result.state.content)
         try:
-            api.submit_document(ref, self.learner_id(), result.state.version, self.step_title())
+            api.submit_document(ref, self.learner_id(), seen, self.step_title())
         except api.Refused as refused:
             raise rejected_from(refused) from refused
         self.publish_submission(result.state.content)

@@ -47,3 +47,30 @@ def complete_worksheet():
     import copy
 
     return copy.deepcopy(COMPLETE_WORKSHEET)
+
+
+CARDS = {
+    "anna": {"teacher_name": "Anna", "school_name": "1st Primary School of Patras", "school_level": "primary_upper",
+             "country": "Greece", "region": "Achaia", "languages": ["el", "en"], "cycles": ["B"],
+             "sub_themes": ["B1"], "message": "We love rivers.", "published": True},
+    "luis": {"teacher_name": "Luís", "school_name": "Escola Básica de Braga", "school_level": "primary_upper",
+             "country": "Portugal", "region": "", "languages": ["pt", "en"], "cycles": ["B"],
+             "sub_themes": ["B1", "B3"], "message": "", "published": True},
+    "eva": {"teacher_name": "Eva", "school_name": "Gymnázium Brno", "school_level": "lower_secondary",
+            "country": "Czechia", "region": "", "languages": ["cs", "en"], "cycles": ["D"],
+            "sub_themes": ["D1"], "message": "", "published": True},
+}
+
+
+def make_partnership(course_key: str, *learners: str, max_size: int = 6):
+    """Cards for each learner, then the first invites the others, who accept (through the api)."""
+    from etwinning_plugin import api
+
+    for learner in learners:
+        api.save_card(course_key, learner, CARDS[learner])
+    for learner in learners[1:]:
+        card = api.get_card(course_key, learner)
+        api.invite(course_key, learners[0], card.id, "", max_size)
+        received, _sent = api.invitations(course_key, learner)
+        api.respond(course_key, learner, received[0].id, accept=True, max_size=max_size)
+    return api.partnership_of(course_key, learners[0])

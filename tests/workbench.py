@@ -36,24 +36,33 @@ class WorkbenchScenario:
         self.name = f"test.{next(_counter)}"
         wb_scenarios.add_xml_scenario(self.name, f"test scenario {self.name}", xml)
         self.root_usage_id = wb_scenarios.SCENARIOS[self.name].usage_id
-        self.usage_id = self._find(self.root_usage_id, block_type)
+        self.usage_id = next(iter(self.usage_ids(block_type)), "")
         self.client = Client()
 
-    def _find(self, usage_id: str, block_type: str) -> str:
-        block = WorkbenchRuntime("staff").get_block(usage_id)
-        if block.scope_ids.block_type == block_type:
-            return usage_id
-        for child in getattr(block, "children", []):
-            found = self._find(child, block_type)
-            if found:
-                return found
-        return ""
+    def usage_ids(self, block_type: str) -> list[str]:
+        """The usage ids of every block of ``block_type`` in the scenario, in document order."""
+        found = []
+
+        def walk(usage_id):
+            block = WorkbenchRuntime("staff").get_block(usage_id)
+            if block.scope_ids.block_type == block_type:
+                found.append(usage_id)
+            for child in getattr(block, "children", []):
+                walk(child)
+
+        walk(self.root_usage_id)
+        return found
+
+    @property
+    def course_key(self) -> str:
+        """The course of the scenario's blocks, as the blocks see it (the scenario's slug)."""
+        return self.root_usage_id.split(".", 1)[0]
 
     def close(self) -> None:
         wb_scenarios.remove_scenario(self.name)
 
-    def block(self, student: str = "student_1"):
-        return WorkbenchRuntime(student).get_block(self.usage_id)
+    def block(self, student: str = "student_1", usage_id: str | None = None):
+        return WorkbenchRuntime(student).get_block(usage_id or self.usage_id)
 
     def render(self, view: str = "student_view", student: str = "student_1", lang: str = "en") -> str:
         response = self.client.get(f"/view/{self.name}/{view}/", {"student": student, "lang": lang})
@@ -61,9 +70,9 @@ class WorkbenchScenario:
         return response.content.decode("utf-8")
 
     def post(self, handler: str, body, student: str = "student_1", lang: str = "en", method: str = "post",
-             raw: bool = False) -> HandlerResult:
+             raw: bool = False, usage_id: str | None = None) -> HandlerResult:
         """Call a handler as the block's JavaScript does (``raw``: send ``body`` as it is, unencoded)."""
-        url = f"/handler/{self.usage_id}/{handler}/?student={student}&lang={lang}"
+        url = f"/handler/{usage_id or self.usage_id}/{handler}/?student={student}&lang={lang}"
         if method == "get":
             response = self.client.get(url)
         else:

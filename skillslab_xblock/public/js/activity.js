@@ -251,6 +251,7 @@ function SkillsLabActivity(runtime, element, args) {
       } else {
         result.textContent = "";
       }
+      if (!response.ok && response.status === 409 && shared && !response.data.conflicts) { refresh(); }
     }, function () {
       submitButton.disabled = false;
       result.textContent = gettext("The server could not be reached. Your answers are still on this page; try again.");
@@ -286,15 +287,19 @@ function SkillsLabActivity(runtime, element, args) {
     });
   }
 
+  function refresh() {
+    return post(args.shared_state_url, {}).then(function (response) {
+      if (response.ok && !busy && response.data.shared && response.data.shared.version !== version) {
+        showState(response.data);
+        saveStatus.textContent = gettext("Your partners' latest changes are shown.");
+      }
+    });
+  }
+
   if (shared) {  // pick up partners' changes while the page is open
     setInterval(function () {
       if (busy || Object.keys(dirty).length || document.hidden) { return; }
-      post(args.shared_state_url, {}).then(function (response) {
-        if (response.ok && !busy && response.data.shared && response.data.shared.version !== version) {
-          showState(response.data);
-          saveStatus.textContent = gettext("Your partners' latest changes are shown.");
-        }
-      });
+      refresh();
     }, args.poll_seconds ? args.poll_seconds * 1000 : 15000);
   }
 

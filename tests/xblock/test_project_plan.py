@@ -1,0 +1,124 @@
+"""The etwinning_project_plan block: gathering steps, saving together, checklist, downloads."""
+
+import pytest
+
+from etwinning_plugin import api
+from skillslab_xblock.scenarios import demo_course
+from tests.conftest import make_partnership
+from tests.workbench import capture_events, published_events
+
+
+@pytest.fixture
+def course(scenario_factory, complete_worksheet):
+    """The demo course with Anna and Luís in a partnership that submitted the week-2 step."""
+    scenario = scenario_factory(demo_course("en"), "etwinning_project_plan")
+    make_partnership(scenario.course_key, "anna", "luis")
+    step = scenario.usage_ids("skillslab_activity")[0]
+    scenario.post("save_draft", {"worksheet": complete_worksheet, "base_version": 0}, student="anna", usage_id=step)
+    assert scenario.post("submit", {"worksheet": {}, "base_version": 1}, student="anna", usage_id=step).status == 200
+    return scenario
+
+
+def plan_save(course, student, version, **sections):
+    return course.post("save_plan", {"plan": sections, "base_version": version}, student=student)
+
+
+def test_the_plan_gathers_the_partnerships_submitted_steps(course):
+    state = course.post("current_plan", {}, student="luis").body
+    assert state["schools"] == ["1st Primary School of Patras", "Escola Básica de Braga"]
+    assert [s["title"] for s in state["steps"]] == ["1. Meeting our river"]
+    assert state["suggestions"]["title"].endswith("#SkillsLabs")
+    assert "Pupils compare three rivers" in state["suggestions"]["aims"]
+    assert "TwinSpace" in state["suggestions"]["tools"] and "Padlet" in state["suggestions"]["tools"]
+    html = course.render(student="luis")
+    assert "Suggested from your submitted steps." in html and "Escola Básica de Braga" in html
+
+
+def test_partners_fill_the_plan_together_and_the_checklist_follows(course, caplog):
+    capture_events(caplog)
+    plan_save(course, "anna", 0, title="Three rivers #SkillsLabs", aims="Pupils compare rivers (curriculum: geography)")
+    state = plan_save(course, "luis", 1, timeline="Oct: maps; Nov: e-book", tools="TwinSpace, Padlet",
+                      safety="TwinSpace accounts only", evaluation="Self-assessment", dissemination="").body
+    checklist = {item["key"]: item for item in state["checklist"]}
+    assert checklist["title"]["ok"] and checklist["collaboration"]["ok"] and checklist["technology"]["ok"]
+    assert not checklist["results"]["ok"]
+    assert checklist["results"]["missing"] == ["Say how the results are disseminated (journal, school site, events)."]
+    assert not state["complete"] and state["required_missing"] == ["Dissemination"]
+    assert not [e for e in published_events(caplog) if e[0] == "completion"]
+    done = plan_save(course, "anna", 2, dissemination="School site and open day").body
+    assert done["complete"]
+    assert ("completion", {"completion": 1.0}) in published_events(caplog)
+
+
+def test_a_title_without_the_tag_is_flagged(course):
+    state = plan_save(course, "anna", 0, title="Three rivers").body
+    title = next(item for item in state["checklist"] if item["key"] == "title")
+    assert title["missing"] == ["Add the tag the NSS follows to the title."]
+
+
+def test_plan_collisions_show_both_versions(course):
+    plan_save(course, "anna", 0, aims="Compare rivers")
+    collided = plan_save(course, "luis", 0, aims="Clean a river")
+    assert collided.status == 409
+    assert collided.body["conflicts"][0]["label"] == "Aims"
+    assert collided.body["conflicts"][0]["theirs"] == "Compare rivers"
+
+
+def test_downloads_name_both_schools_and_escape_learner_text(course):
+    assert plan_save(course, "anna", 0, title="Rivers & co <3 #SkillsLabs").status == 200
+    assert plan_save(course, "anna", 1, aims="a < b & *stars* [link](http://x)").status == 200
+    response = course.client.get(f"/handler/{course.usage_id}/download/html?student=luis")
+    html = response.content.decode()
+    assert response.status_code == 200 and response["Content-Disposition"].endswith('.html"')
+    assert "1st Primary School of Patras" in html and "Escola Básica de Braga" in html
+    assert "a &lt; b &amp; *stars*" in html and "<title>Rivers &amp; co &lt;3 #SkillsLabs</title>" in html
+    markdown = course.client.get(f"/handler/{course.usage_id}/download/md?student=luis").content.decode()
+    assert "- Escola Básica de Braga" in markdown and markdown.startswith("# Rivers &amp; co &lt;3 #SkillsLabs")
+    assert r"a &lt; b &amp; \*stars\* \[link\](http://x)" in markdown
+
+
+def test_markup_in_a_plan_section_is_refused(course):
+    result = plan_save(course, "anna", 0, aims="<img src=x onerror=alert(1)>")
+    assert result.status == 400 and "aims" in result.body["field_errors"]
+
+
+def test_another_partnership_sees_only_its_own_plan(course):
+    plan_save(course, "anna", 0, aims="Our private aims")
+    from tests.conftest import CARDS
+
+    api.save_card(course.course_key, "eva", CARDS["eva"])
+    html = course.client.get(f"/handler/{course.usage_id}/download/md?student=eva").content.decode()
+    assert "Our private aims" not in html
+    assert course.post("current_plan", {}, student="eva").status == 409  # no partnership: nothing to read
+    assert course.post("save_plan", {"plan": {"aims": "x"}, "base_version": 1, "owner_key": "partnership:x"},
+                       student="eva").status == 400
+
+
+@pytest.mark.parametrize("body", [
+    {"plan": {"budget": "1000"}, "base_version": 0},
+    {"plan": "all", "base_version": 0},
+    {"plan": {"aims": "x" * 4001}, "base_version": 0},
+    {"plan": {"aims": "ok"}},
+])
+def test_bad_plan_saves_change_nothing(course, body):
+    assert course.post("save_plan", body, student="anna").status == 400
+    assert course.post("current_plan", {}, student="anna").body["version"] == 0
+
+
+def test_olx_round_trip_and_settings(course, scenario_factory):
+    from tests.xblock.test_activity_olx import export
+
+    plan = scenario_factory('<etwinning_project_plan project_tag="#SkillsLabs2027" required_sections="title aims"'
+                            ' collaboration_mode="individual"/>', "etwinning_project_plan")
+    first = export(plan.block())
+    again = scenario_factory(first.decode().split("?>", 1)[1], "etwinning_project_plan")
+    assert export(again.block()) == first
+    assert again.block().required_sections == ["title", "aims"]
+    assert plan.post("studio_submit", {"required_sections": ["budget"]}).status == 400
+
+
+def test_individual_plan_for_a_learner_alone(scenario_factory):
+    plan = scenario_factory('<etwinning_project_plan collaboration_mode="individual" required_sections="title"/>',
+                            "etwinning_project_plan")
+    saved = plan.post("save_plan", {"plan": {"title": "Solo #SkillsLabs"}, "base_version": 0}, student="solo")
+    assert saved.status == 200 and saved.body["complete"]
