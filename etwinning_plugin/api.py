@@ -113,6 +113,7 @@ class SaveResult:
     accepted: bool
     state: DocumentState
     conflicts: list[Conflict] = field(default_factory=list)
+    applied: bool = False  # a new version was stored (an accepted save may change nothing)
 
 
 @dataclass(frozen=True)
@@ -452,7 +453,11 @@ def save_document(ref: DocumentRef, learner_id: str, base_version: int, changes:
                                                    revision.created_at.isoformat()))
         if collisions:
             return SaveResult(False, _state(document, learner_id), collisions)
-        if not any(changes.values()):
+        # A value saved again unchanged (a field left after typing) makes no version of its own.
+        changes = {section: changed for section, fields in changes.items()
+                   if (changed := {name: value for name, value in fields.items()
+                                   if (document.content.get(section) or {}).get(name) != value})}
+        if not changes:
             return SaveResult(True, _state(document, learner_id))
         content = {section: dict(fields) for section, fields in document.content.items()}
         for section, fields in changes.items():
@@ -462,7 +467,7 @@ def save_document(ref: DocumentRef, learner_id: str, base_version: int, changes:
         document.save(update_fields=["content", "version", "updated_at"])
         DocumentRevision.objects.create(document=document, version=document.version, base_version=base_version,
                                         author_id=learner_id, changes=changes)
-        return SaveResult(True, _state(document, learner_id))
+        return SaveResult(True, _state(document, learner_id), applied=True)
 
 
 def submit_document(ref: DocumentRef, learner_id: str, version: int, title: str) -> DocumentState:

@@ -83,7 +83,7 @@ class SharedWorksheetMixin:
                 extra={"conflicts": self.conflict_errors(result.conflicts, self.field_label),
                        "version": result.state.version, "worksheet": result.state.content})
         # The learner has seen everything only if nobody saved between their version and their save.
-        seen = base_version + 1 if any(cleaned.values()) else base_version
+        seen = base_version + 1 if result.applied else base_version
         return ref, result, seen
 
     def save_shared_draft(self, data: dict) -> dict:

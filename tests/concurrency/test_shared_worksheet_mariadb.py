@@ -75,7 +75,8 @@ def test_concurrent_writers_lose_nothing_and_every_collision_is_reported():
     assert refused, "the test must produce collisions to check their reporting"
     print(f"{len(accepted)} saves accepted, {len(refused)} collisions reported")
 
-    # versions run 1..N, one revision per accepted save
+    # versions run 1..N, one revision per accepted save (every value written is new, so each applies)
+    assert all(o[3].applied for o in accepted)
     assert [r.version for r in revisions] == list(range(1, document.version + 1))
     assert len(accepted) == document.version == len(revisions)
     assert sorted(o[3].state.version for o in accepted) == [r.version for r in revisions]

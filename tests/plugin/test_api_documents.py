@@ -74,3 +74,10 @@ def test_history_names_the_school_and_the_fields_changed(ref):
         (2, "Escola Básica de Braga", ["joint_product.description"]),
         (1, "1st Primary School of Patras", ["goal.shared_goal"]),
     ]
+
+
+def test_saving_the_same_value_again_makes_no_version(ref):
+    api.save_document(ref, "anna", 0, {"goal": {"shared_goal": "Rivers"}})
+    again = api.save_document(ref, "anna", 1, {"goal": {"shared_goal": "Rivers"}})
+    assert again.accepted and not again.applied and again.state.version == 1
+    assert len(api.history(ref)) == 1

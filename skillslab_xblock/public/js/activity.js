@@ -19,6 +19,7 @@ function SkillsLabActivity(runtime, element, args) {
   var dirty = {};        // "step.field" → true for what the learner changed since the last save
   var saveTimer = null;
   var busy = false;      // a save or submit is on its way
+  var queue = Promise.resolve();  // saves and submissions go one after another, in order
 
   function wrapperOf(key) { return form.querySelector('[data-field="' + key + '"]'); }
 
@@ -173,28 +174,36 @@ function SkillsLabActivity(runtime, element, args) {
     }, saveDraft);
   }
 
+  /* Send what changed (on the version last seen) once the previous request has finished, so that a
+   * submission never overtakes a save and every request carries the version its predecessor got. */
   function request(url) {
-    var body = {worksheet: collect(true)};
-    if (shared) { body.base_version = version; }
-    var sent = dirty;
-    dirty = {};
-    busy = true;
-    return post(url, body).then(function (response) {
-      busy = false;
-      if (!response.ok) {
+    var sending = queue.then(function () {
+      var body = {worksheet: collect(true)};
+      if (shared) { body.base_version = version; }
+      var sent = dirty;
+      dirty = {};
+      busy = true;
+      return post(url, body).then(function (response) {
+        busy = false;
+        if (!response.ok) {
+          Object.keys(sent).forEach(function (key) { dirty[key] = true; });
+          if (response.status === 409 && response.data.conflicts) { showConflicts(response); }
+        } else if (shared && response.data.shared) {
+          version = response.data.shared.version;
+        }
+        return response;
+      }, function (error) {
+        busy = false;
         Object.keys(sent).forEach(function (key) { dirty[key] = true; });
-        if (response.status === 409 && response.data.conflicts) { showConflicts(response); }
-      }
-      return response;
-    }, function (error) {
-      busy = false;
-      Object.keys(sent).forEach(function (key) { dirty[key] = true; });
-      throw error;
+        throw error;
+      });
     });
+    queue = sending.catch(function () { return null; });
+    return sending;
   }
 
   function saveDraft() {
-    if (!Object.keys(dirty).length || busy) { return Promise.resolve(); }
+    if (!Object.keys(dirty).length) { return Promise.resolve(); }
     saveStatus.textContent = gettext("Saving…");
     return request(args.save_draft_url).then(function (response) {
       if (response.ok) {
@@ -227,7 +236,6 @@ function SkillsLabActivity(runtime, element, args) {
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     clearTimeout(saveTimer);
-    if (busy) { return; }
     submitButton.disabled = true;
     result.textContent = gettext("Submitting…");
     if (!shared) {  // an individual submission carries the whole worksheet
