@@ -145,3 +145,12 @@ def test_report_rows_name_the_school_and_partners(partners):
     rows = dict(partners.block().generate_report_data(stored_states(partners.usage_id)))
     assert rows["anna"]["School"] == "1st Primary School of Patras"
     assert rows["anna"]["Partner schools"] == "Escola Básica de Braga"
+
+
+def test_refusals_from_the_plugin_come_in_the_learners_language(partners):
+    save(partners, "luis")
+    refused = partners.post("invite", {"card": api.get_card(partners.course_key, "luis").id}, student="anna",
+                            lang="el")
+    assert refused.status == 400
+    assert refused.error == ("Δημοσιεύστε πρώτα την κάρτα συνεργασίας σας, ώστε το σχολείο που προσκαλείτε "
+                             "να γνωρίζει ποιοι είστε.")

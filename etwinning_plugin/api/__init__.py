@@ -1,0 +1,52 @@
+"""
+The only door the blocks use into the plugin's shared data.
+
+Every function takes the acting learner's id from the block (the platform's user service), never
+from a request body, checks that the learner may do what is asked, and writes in one transaction.
+Functions return plain dataclasses, never model instances, so the blocks stay independent of the
+ORM. Refusals raise ``Refused`` with an N_-marked message that the block translates.
+"""
+
+from .documents import (
+    Conflict,
+    DocumentRef,
+    DocumentState,
+    RevisionInfo,
+    SaveResult,
+    SubmittedStep,
+    document_state,
+    history,
+    record_step_submission,
+    save_document,
+    submit_document,
+    submitted_steps,
+)
+from .errors import Refused
+from .partnerships import (
+    CARD_FIELDS,
+    Card,
+    InvitationInfo,
+    Member,
+    PartnershipInfo,
+    get_card,
+    invitations,
+    invite,
+    leave,
+    owner_key_for_learner,
+    owner_key_for_partnership,
+    partnership_of,
+    respond,
+    save_card,
+    search_cards,
+    team_partnership,
+    withdraw,
+)
+from .staff import CourseCollaboration, course_collaboration
+
+__all__ = [
+    "CARD_FIELDS", "Card", "Conflict", "CourseCollaboration", "DocumentRef", "DocumentState", "InvitationInfo",
+    "Member", "PartnershipInfo", "Refused", "RevisionInfo", "SaveResult", "SubmittedStep", "course_collaboration",
+    "document_state", "get_card", "history", "invitations", "invite", "leave", "owner_key_for_learner",
+    "owner_key_for_partnership", "partnership_of", "record_step_submission", "respond", "save_card",
+    "save_document", "search_cards", "submit_document", "submitted_steps", "team_partnership", "withdraw",
+]

@@ -1,0 +1,185 @@
+"""Shared documents (worksheets and plans) with versioned saves, and the steps submitted in a course."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import DocumentRevision, PartnershipCard, SharedDocument, StepSubmission
+from .errors import N_, Refused
+
+
+@dataclass(frozen=True)
+class DocumentState:
+    version: int
+    content: dict
+    submitted_version: int | None
+    submitted_content: dict
+    submitted_at: str
+    submitted_by_me: bool
+
+
+@dataclass(frozen=True)
+class Conflict:
+    section: str
+    field: str
+    yours: object
+    theirs: object
+    by_school: str
+    at: str
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    accepted: bool
+    state: DocumentState
+    conflicts: list[Conflict] = field(default_factory=list)
+    applied: bool = False  # a new version was stored (an accepted save may change nothing)
+
+
+@dataclass(frozen=True)
+class RevisionInfo:
+    version: int
+    school_name: str
+    teacher_name: str
+    at: str
+    fields: list[str]
+
+
+# --- shared documents --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    """Which document: one block's worksheet or plan, of one owner (a partnership or a learner)."""
+
+    course_key: str
+    usage_key: str
+    owner_key: str
+    kind: str = SharedDocument.WORKSHEET
+
+
+def _state(document: SharedDocument | None, learner_id: str) -> DocumentState:
+    if document is None:
+        return DocumentState(0, {}, None, {}, "", False)
+    return DocumentState(document.version, document.content, document.submitted_version,
+                         document.submitted_content,
+                         document.submitted_at.isoformat() if document.submitted_at else "",
+                         document.submitted_by == learner_id)
+
+
+def document_state(ref: DocumentRef, learner_id: str) -> DocumentState:
+    return _state(SharedDocument.objects.filter(usage_key=ref.usage_key, owner_key=ref.owner_key).first(), learner_id)
+
+
+def _locked_document(ref: DocumentRef) -> SharedDocument:
+    document, _ = SharedDocument.objects.get_or_create(usage_key=ref.usage_key, owner_key=ref.owner_key,
+                                                       defaults={"course_key": ref.course_key, "kind": ref.kind})
+    return SharedDocument.objects.select_for_update().get(pk=document.pk)
+
+
+def _school_of(course_key: str, learner_id: str) -> str:
+    card = PartnershipCard.objects.filter(course_key=course_key, learner_id=learner_id).first()
+    return card.school_name if card else ""
+
+
+def save_document(ref: DocumentRef, learner_id: str, base_version: int, changes: dict[str, dict]) -> SaveResult:
+    """
+    Apply ``changes`` ({section: {field: value}}) made on top of ``base_version``.
+
+    Under a row lock on the document: if a field in ``changes`` was also changed by someone else
+    since ``base_version`` (to a different value), nothing is applied and each collision is
+    returned with both versions; otherwise the changes are merged into the latest content (other
+    people's changes to other fields are kept) and stored as a new version and revision.
+    """
+    with transaction.atomic():
+        document = _locked_document(ref)
+        if base_version > document.version:
+            raise Refused(N_("Your copy is newer than the stored one. Please reload the page."), status=409)
+        collisions = []
+        if base_version < document.version:
+            later = {}
+            for revision in document.revisions.filter(version__gt=base_version).order_by("version"):
+                for section, fields in revision.changes.items():
+                    for name in fields:
+                        later[(section, name)] = revision
+            for section, fields in changes.items():
+                for name, value in fields.items():
+                    revision = later.get((section, name))
+                    current = (document.content.get(section) or {}).get(name)
+                    if revision is not None and current != value:
+                        collisions.append(Conflict(section, name, value, current,
+                                                   _school_of(ref.course_key, revision.author_id),
+                                                   revision.created_at.isoformat()))
+        if collisions:
+            return SaveResult(False, _state(document, learner_id), collisions)
+        # A value saved again unchanged (a field left after typing) makes no version of its own.
+        changes = {section: changed for section, fields in changes.items()
+                   if (changed := {name: value for name, value in fields.items()
+                                   if (document.content.get(section) or {}).get(name) != value})}
+        if not changes:
+            return SaveResult(True, _state(document, learner_id))
+        content = {section: dict(fields) for section, fields in document.content.items()}
+        for section, fields in changes.items():
+            content.setdefault(section, {}).update(fields)
+        document.content = content
+        document.version += 1
+        document.save(update_fields=["content", "version", "updated_at"])
+        DocumentRevision.objects.create(document=document, version=document.version, base_version=base_version,
+                                        author_id=learner_id, changes=changes)
+        return SaveResult(True, _state(document, learner_id), applied=True)
+
+
+def submit_document(ref: DocumentRef, learner_id: str, version: int, title: str) -> DocumentState:
+    """Submit the document as it is at ``version`` (the submitter must have seen the latest)."""
+    with transaction.atomic():
+        document = _locked_document(ref)
+        if version != document.version:
+            raise Refused(N_("A partner changed the worksheet meanwhile. Check their changes, then submit again."),
+                          status=409)
+        now = timezone.now()
+        document.submitted_version, document.submitted_content = document.version, document.content
+        document.submitted_at, document.submitted_by = now, learner_id
+        document.save(update_fields=["submitted_version", "submitted_content", "submitted_at", "submitted_by",
+                                     "updated_at"])
+        record_step_submission(ref, title, document.content, learner_id, now)
+        return _state(document, learner_id)
+
+
+def history(ref: DocumentRef, limit: int = 50) -> list[RevisionInfo]:
+    revisions = list(DocumentRevision.objects.filter(document__usage_key=ref.usage_key,
+                                                     document__owner_key=ref.owner_key).order_by("-version")[:limit])
+    cards = {c.learner_id: c for c in PartnershipCard.objects.filter(
+        course_key=ref.course_key, learner_id__in={r.author_id for r in revisions})}
+    return [RevisionInfo(r.version, cards[r.author_id].school_name if r.author_id in cards else "",
+                         cards[r.author_id].teacher_name if r.author_id in cards else "",
+                         r.created_at.isoformat(),
+                         [f"{section}.{name}" for section, fields in r.changes.items() for name in fields])
+            for r in revisions]
+
+
+# --- submitted steps ---------------------------------------------------------------------------
+
+
+def record_step_submission(ref: DocumentRef, title: str, answers: dict, learner_id: str, when=None) -> None:
+    """Record (or replace) the submitted step of ``ref``'s owner, for the plan and the NSS."""
+    StepSubmission.objects.update_or_create(
+        usage_key=ref.usage_key, owner_key=ref.owner_key,
+        defaults={"course_key": ref.course_key, "title": title[:400], "answers": answers,
+                  "submitted_by": learner_id, "submitted_at": when or timezone.now()})
+
+
+@dataclass(frozen=True)
+class SubmittedStep:
+    usage_key: str
+    title: str
+    answers: dict
+    submitted_at: str
+
+
+def submitted_steps(course_key: str, owner_keys: list[str]) -> list[SubmittedStep]:
+    """The steps submitted in the course by any of the owners (a partnership and its members alone)."""
+    rows = StepSubmission.objects.filter(course_key=course_key, owner_key__in=owner_keys).order_by("submitted_at")
+    return [SubmittedStep(r.usage_key, r.title, r.answers, r.submitted_at.isoformat()) for r in rows]

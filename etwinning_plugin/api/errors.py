@@ -1,0 +1,15 @@
+"""How the api refuses: an N_-marked message the block translates, and an HTTP status."""
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext marker, as in skillslab_xblock.i18n
+    return message
+
+
+class Refused(Exception):
+    """The learner may not do this; ``message`` is N_-marked, with ``params`` for its placeholders."""
+
+    def __init__(self, message: str, status: int = 400, **params):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.params = params
