@@ -127,3 +127,22 @@ def test_a_deadline_with_an_offset_keeps_its_moment(scenario_factory):
     """XBlock's DateTime field serialises without an offset; the block stores the deadline in UTC."""
     block = scenario_factory('<skillslab_activity deadline="2027-05-04T00:00:00+03:00"/>').block()
     assert block.deadline.isoformat() == "2027-05-03T21:00:00+00:00"
+
+
+@pytest.mark.parametrize("tag", ["etwinning_partners", "etwinning_project_plan"])
+@pytest.mark.parametrize(("what", "xml"), ENTITY_OLX[:2], ids=[c[0] for c in ENTITY_OLX[:2]])
+def test_the_other_blocks_refuse_entities_too(db, tag, what, xml):
+    runtime = WorkbenchRuntime("author")
+    runtime.id_generator.set_scenario(f"entities-{tag}-{what}")
+    with pytest.raises(OLXRejected, match="DOCTYPE"):
+        runtime.parse_xml_string(xml.replace("skillslab_activity", tag).replace("activity_text", "x"))
+
+
+@pytest.mark.parametrize("xml", ['<etwinning_partners max_schools="1"/>', '<etwinning_partners max_schools="x"/>',
+                                 '<etwinning_project_plan required_sections="budget"/>',
+                                 '<etwinning_project_plan collaboration_mode="everyone"/>'])
+def test_the_other_blocks_refuse_invalid_values(db, xml):
+    runtime = WorkbenchRuntime("author")
+    runtime.id_generator.set_scenario("invalid-other")
+    with pytest.raises(OLXRejected, match="invalid values"):
+        runtime.parse_xml_string(xml)
