@@ -53,9 +53,13 @@ class Partnership(models.Model):
     public_id = models.CharField(max_length=32, unique=True, default=_public_id, editable=False)
     course_key = models.CharField(max_length=255, db_index=True)
     owner_id = models.CharField(max_length=255)
-    # Set when the partnership is an Open edX team of a teamset named by the author.
-    team_id = models.CharField(max_length=255, blank=True, db_index=True)
+    # Set when the partnership is an Open edX team of a teamset named by the author; NULL otherwise,
+    # so that the unique index holds one partnership per team without colliding on the others.
+    team_id = models.CharField(max_length=255, null=True, blank=True, default=None)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["course_key", "team_id"], name="one_partnership_per_team")]
 
     def __str__(self) -> str:
         return f"partnership {self.public_id} ({self.course_key})"

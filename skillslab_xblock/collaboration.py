@@ -55,7 +55,9 @@ class CollaborationMixin:
             return None
         try:
             django_user = user_service.get_user_by_anonymous_id()
-            return teams.get_team(django_user, self.course_key, teamset_id)
+            # The LMS's teams service takes the CourseKey object; the workbench has only text.
+            course_id = getattr(self.scope_ids.usage_id, "course_key", None) or self.course_key
+            return teams.get_team(django_user, course_id, teamset_id)
         except Exception:  # noqa: BLE001 - a teams outage must not break the page; fall back to our own
             log.exception("The teams service could not give the learner's team")
             return None

@@ -159,7 +159,7 @@ def _info(partnership: Partnership, learner_id: str) -> PartnershipInfo:
         partnership.public_id, owner_key_for_partnership(partnership),
         [Member(m.school_name, names.get(m.learner_id, ""), m.learner_id == partnership.owner_id,
                 m.learner_id == learner_id) for m in members],
-        partnership.team_id,
+        partnership.team_id or "",
     )
 
 
