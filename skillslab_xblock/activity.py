@@ -67,6 +67,8 @@ class SkillsLabActivityBlock(SharedWorksheetMixin, CollaborationMixin, ActivityA
     draft_saved_at = String(scope=Scope.user_state, default="")
     # Shared mode: the partnership's submitted version this learner has had completion for.
     shared_completion_version = Integer(scope=Scope.user_state, default=0)
+    # Shared mode: the learner's id, so that the problem-responses report can find their partnership.
+    learner_key = String(scope=Scope.user_state, default="")
 
     editable_fields = ()  # Studio uses the block's own editor (activity_authoring), not the generic one
 
@@ -297,6 +299,18 @@ class SkillsLabActivityBlock(SharedWorksheetMixin, CollaborationMixin, ActivityA
 
     # --- reports ---------------------------------------------------------------------------------
 
+    def submission_of(self, state: dict) -> tuple[str, dict, api.PartnershipInfo | None]:
+        """(submitted at, answers, partnership) for one learner's stored state, in either mode."""
+        if not self.is_shared:
+            return state.get("submitted_at", ""), state.get("submitted_answers") or {}, None
+        learner_id = state.get("learner_key")
+        partnership = api.partnership_of(self.course_key, learner_id) if learner_id else None
+        if partnership is None:
+            return "", {}, None
+        document = api.document_state(api.DocumentRef(self.course_key, self.usage_key, partnership.owner_key),
+                                      learner_id)
+        return document.submitted_at, document.submitted_content, partnership
+
     def generate_report_data(self, user_state_iterator, limit_responses=None):
         """Rows for the instructor dashboard's problem-responses report: one per submitted worksheet."""
         count = 0
@@ -304,12 +318,13 @@ class SkillsLabActivityBlock(SharedWorksheetMixin, CollaborationMixin, ActivityA
             if limit_responses is not None and count >= limit_responses:
                 return
             state = user_state.state or {}
-            answers = state.get("submitted_answers") or {}
-            if not state.get("submitted_at") or not answers:
+            submitted_at, answers, partnership = self.submission_of(state)
+            if not submitted_at or not answers:
                 continue
             feedback = quality_label.assess(answers)
             row = {
-                "Submitted at": state["submitted_at"],
+                "Submitted at": submitted_at,
+                "Partner schools": "; ".join(partnership.schools) if partnership else "",
                 "Collaboration level": (answers.get("collaboration") or {}).get("level", ""),
                 "Quality Label criteria addressed": f"{quality_label.addressed_count(feedback)}/{len(feedback)}",
                 "Weak or missing criteria": ", ".join(f.key for f in feedback if f.status != quality_label.ADDRESSED),

@@ -42,7 +42,10 @@ class SharedWorksheetMixin:
             state = self.individual_learner_state()
             state["shared"] = {"needs_partnership": True}
             return state
-        document = api.document_state(ref, self.learner_id())
+        learner_id = self.learner_id()
+        if self.learner_key != learner_id:
+            self.learner_key = learner_id
+        document = api.document_state(ref, learner_id)
         self.catch_up_completion(document)
         submitted = document.submitted_version is not None
         gettext = self.translator.gettext
@@ -63,10 +66,10 @@ class SharedWorksheetMixin:
         }
 
     def catch_up_completion(self, document: api.DocumentState) -> None:
-        """Give this partner the completion their partnership earned, once per submission."""
+        """Give this partner the completion (and grade) their partnership earned, once per submission."""
         if document.submitted_version is not None and self.shared_completion_version != document.submitted_version:
             self.shared_completion_version = document.submitted_version
-            self.emit_completion(1.0)
+            self.publish_submission(document.submitted_content)
 
     def _shared_save(self, data: dict) -> tuple[api.DocumentRef, api.SaveResult, int]:
         """Save the request's changes; returns the version the learner has now seen all of."""
@@ -99,7 +102,7 @@ class SharedWorksheetMixin:
         except api.Refused as refused:
             raise rejected_from(refused) from refused
         self.publish_submission(result.state.content)
-        self.shared_completion_version = result.state.version
+        self.shared_completion_version = seen
         return self.shared_learner_state()
 
     @learner_json_handler

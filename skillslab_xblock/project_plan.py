@@ -49,6 +49,15 @@ class EtwinningProjectPlanBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabB
     # --- state -----------------------------------------------------------------------------------
 
     @property
+    def tag(self) -> str:
+        """The author's tag, else the operator's (ETWINNING_PROJECT_TAG), else #SkillsLabs."""
+        if self.fields["project_tag"].is_set_on(self):
+            return self.project_tag
+        from django.conf import settings  # pylint: disable=import-outside-toplevel
+
+        return getattr(settings, "ETWINNING_PROJECT_TAG", "") or self.project_tag
+
+    @property
     def is_shared(self) -> bool:
         return self.collaboration_mode == "shared"
 
@@ -78,10 +87,10 @@ class EtwinningProjectPlanBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabB
         return {
             "version": document.version,
             "plan": content,
-            "suggestions": plan.suggestions(steps, gettext, self.project_tag),
+            "suggestions": plan.suggestions(steps, gettext, self.tag),
             "schools": schools,
             "steps": [{"title": s.title, "submitted_at": s.submitted_at} for s in steps],
-            "checklist": [item.as_dict(gettext) for item in plan.checklist(content, steps, schools, self.project_tag)],
+            "checklist": [item.as_dict(gettext) for item in plan.checklist(content, steps, schools, self.tag)],
             "required_missing": [gettext(plan.section_title(k)) for k in missing],
             "complete": not missing,
             "partnership": partnership.id if partnership else "",
@@ -97,7 +106,7 @@ class EtwinningProjectPlanBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabB
             state, problem = None, self._(rejected.message)
         frag = Fragment(self.render_template("project_plan/student.html", {
             "block_id": self.dom_id, "language": self.language, "display_name": self.shown_display_name(),
-            "state": state, "problem": problem, "tag": self.project_tag,
+            "state": state, "problem": problem, "tag": self.tag,
             "sections": [{"key": k, "title": self._(t), "required": k in self.required_sections,
                           "value": (state["plan"].get(k) or "") if state else "",
                           "suggestion": state["suggestions"].get(k, "") if state else "",
@@ -114,12 +123,13 @@ class EtwinningProjectPlanBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabB
             "language": self.language, "version": state["version"] if state else 0,
             "save_url": self.runtime.handler_url(self, "save_plan"),
             "state_url": self.runtime.handler_url(self, "current_plan"),
+            "poll_seconds": self.settings_bucket().get("poll_seconds", 15),
         })
         return frag
 
     def author_view(self, context=None) -> Fragment:
         return Fragment(self.render_template("project_plan/author.html", {
-            "tag": self.project_tag, "mode": self.collaboration_mode,
+            "tag": self.tag, "mode": self.collaboration_mode,
             "required": [self._(plan.section_title(k)) for k in self.required_sections]}))
 
     def studio_view(self, context=None) -> Fragment:

@@ -230,8 +230,13 @@ def invitations(course_key: str, learner_id: str) -> tuple[list[InvitationInfo],
     return received, sent
 
 
+def _school_key(name: str) -> str:
+    """A school's name as compared: case and runs of spaces do not make another school."""
+    return " ".join(name.split()).casefold()
+
+
 def _schools_differ(members: list[PartnershipMember], school_name: str) -> bool:
-    return all(m.school_name.strip().casefold() != school_name.strip().casefold() for m in members)
+    return all(_school_key(m.school_name) != _school_key(school_name) for m in members)
 
 
 def respond(course_key: str, learner_id: str, invitation_id: str, *, accept: bool,

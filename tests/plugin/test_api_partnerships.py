@@ -58,7 +58,7 @@ def test_a_third_school_joins_the_inviters_partnership_up_to_the_limit():
 
 def test_a_school_already_in_the_partnership_cannot_join_twice():
     make_partnership(COURSE, "anna", "luis")
-    api.save_card(COURSE, "anna2", {**CARDS["eva"], "school_name": " 1st primary school of PATRAS "})
+    api.save_card(COURSE, "anna2", {**CARDS["eva"], "school_name": " 1st primary  school of PATRAS "})
     api.invite(COURSE, "anna", api.get_card(COURSE, "anna2").id, "", 6)
     [invitation], _ = api.invitations(COURSE, "anna2")
     with pytest.raises(api.Refused, match="different schools"):

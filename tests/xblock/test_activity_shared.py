@@ -127,3 +127,20 @@ def test_bad_shared_saves_are_refused(shared, body):
     result = shared.post("save_draft", body, student="anna")
     assert result.status == 400
     assert shared.post("shared_state", {}, student="anna").body["shared"]["version"] == 0
+
+
+def test_every_partner_gets_the_grade_and_a_report_row(scenario_factory, complete_worksheet, caplog):
+    from tests.xblock.test_activity_report import stored_states
+
+    graded = scenario_factory(activity_olx("b1-river-keepers", "w1", "a1", "en", collaboration_mode="shared",
+                                           weight="1.0"))
+    make_partnership(graded.course_key, "anna", "luis")
+    capture_events(caplog)
+    graded.post("save_draft", {"worksheet": complete_worksheet, "base_version": 0}, student="anna")
+    assert graded.post("submit", {"worksheet": {}, "base_version": 1}, student="anna").status == 200
+    graded.render(student="luis")
+    assert published_events(caplog).count(("grade", {"value": 5, "max_value": 5})) == 2
+    rows = dict(graded.block().generate_report_data(stored_states(graded.usage_id)))
+    assert set(rows) == {"anna", "luis"}
+    assert rows["luis"]["Partner schools"] == "1st Primary School of Patras; Escola Básica de Braga"
+    assert rows["luis"]["Quality Label criteria addressed"] == "5/5"

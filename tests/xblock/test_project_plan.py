@@ -122,3 +122,13 @@ def test_individual_plan_for_a_learner_alone(scenario_factory):
                             "etwinning_project_plan")
     saved = plan.post("save_plan", {"plan": {"title": "Solo #SkillsLabs"}, "base_version": 0}, student="solo")
     assert saved.status == 200 and saved.body["complete"]
+
+
+def test_the_operators_tag_is_the_default(scenario_factory, settings):
+    settings.ETWINNING_PROJECT_TAG = "#SkillsLabs2027"
+    plan = scenario_factory('<etwinning_project_plan collaboration_mode="individual"/>', "etwinning_project_plan")
+    state = plan.post("save_plan", {"plan": {"title": "Rivers #SkillsLabs"}, "base_version": 0}, student="solo").body
+    assert next(i for i in state["checklist"] if i["key"] == "title")["missing"]
+    authored = scenario_factory('<etwinning_project_plan collaboration_mode="individual" project_tag="#Mine"/>',
+                                "etwinning_project_plan")
+    assert authored.post("current_plan", {}, student="solo").body["suggestions"]["title"] == "#Mine"
