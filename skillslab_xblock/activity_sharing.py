@@ -76,15 +76,7 @@ class SharedWorksheetMixin:
         cleaned = self._cleaned(data, {"worksheet", "base_version"})
         base_version = parse_version(data, "base_version")
         ref, _partnership = self.document_ref(WORKSHEET, shared=True)
-        try:
-            result = api.save_document(ref, self.learner_id(), base_version, cleaned)
-        except api.Refused as refused:
-            raise rejected_from(refused) from refused
-        if not result.accepted:
-            raise RequestRejected(
-                409, N_("A partner changed the same answers meanwhile. Compare both versions and choose."),
-                extra={"conflicts": self.conflict_errors(result.conflicts, self.field_label),
-                       "version": result.state.version, "worksheet": result.state.content})
+        result = self.save_shared(ref, base_version, cleaned, self.field_label)
         # The learner has seen everything only if nobody saved between their version and their save.
         seen = base_version + 1 if result.applied else base_version
         return ref, result, seen

@@ -85,6 +85,19 @@ class CollaborationMixin:
             raise RequestRejected(409, N_("This step is shared with your partner schools: join a partnership first."))
         return api.DocumentRef(self.course_key, self.usage_key, partnership.owner_key, kind), partnership
 
+    def save_shared(self, ref: api.DocumentRef, base_version: int, changes: dict, label) -> api.SaveResult:
+        """Save on ``base_version``; a collision answers 409 with both versions of each field."""
+        try:
+            result = api.save_document(ref, self.learner_id(), base_version, changes)
+        except api.Refused as refused:
+            raise rejected_from(refused) from refused
+        if not result.accepted:
+            raise RequestRejected(
+                409, N_("A partner changed the same answers meanwhile. Compare both versions and choose."),
+                extra={"conflicts": self.conflict_errors(result.conflicts, label),
+                       "version": result.state.version, "content": result.state.content})
+        return result
+
     def conflict_errors(self, conflicts: list[api.Conflict], label) -> list[dict]:
         """Each collision with both versions, for the page to show side by side."""
         return [

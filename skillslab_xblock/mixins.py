@@ -186,10 +186,18 @@ class SkillsLabBlockMixin:
 
 class SettingsOLXMixin:
     """
-    OLX for a block whose settings are all attributes (``editable_fields``): a document with a
-    DOCTYPE or entities is refused, and the attributes pass the block's own ``clean_settings``,
-    the same validation as Studio's editor. Export is XBlock's own (only the fields set).
+    Studio's save and OLX import for a block whose settings are all attributes (``editable_fields``),
+    both through the block's own ``clean_settings``. OLX with a DOCTYPE or entities is refused.
+    Export is XBlock's own (only the fields set).
     """
+
+    @learner_json_handler
+    def studio_submit(self, data: dict, suffix: str = "") -> dict:
+        """Save the author's settings; every field is validated and a rejected save changes nothing."""
+        self._require_author()
+        for name, value in self.clean_settings(data).items():
+            setattr(self, name, value)
+        return {"result": "success"}
 
     @classmethod
     def parse_xml(cls, node, runtime, keys):

@@ -253,13 +253,6 @@ class EtwinningPartnersBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBloc
 
     # --- studio ----------------------------------------------------------------------------------
 
-    @learner_json_handler
-    def studio_submit(self, data: dict, suffix: str = "") -> dict:
-        self._require_author()
-        for name, value in self.clean_settings(data).items():
-            setattr(self, name, value)
-        return {"result": "success"}
-
     def clean_settings(self, data: dict) -> dict:
         """The author's settings, validated as a whole (Studio's editor and OLX import)."""
         errors = {}

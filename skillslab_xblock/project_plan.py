@@ -15,7 +15,7 @@ from xblock.fields import Integer, List, Scope, String
 from etwinning_plugin import api
 
 from . import plan
-from .collaboration import CollaborationMixin, parse_version, rejected_from
+from .collaboration import CollaborationMixin, parse_version
 from .i18n import N_
 from .mixins import RequestRejected, SettingsOLXMixin, SkillsLabBlockMixin, learner_json_handler
 from .worksheet import clean_plain_text, render_message
@@ -183,15 +183,7 @@ class EtwinningProjectPlanBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabB
                                   field_errors=errors)
         ref, _partnership, _schools, _steps = self._context()
         self.learner_key = self.learner_id()
-        try:
-            result = api.save_document(ref, self.learner_id(), base_version, {PLAN: changes} if changes else {})
-        except api.Refused as refused:
-            raise rejected_from(refused) from refused
-        if not result.accepted:
-            raise RequestRejected(
-                409, N_("A partner changed the same answers meanwhile. Compare both versions and choose."),
-                extra={"conflicts": self.conflict_errors(result.conflicts, self._label),
-                       "version": result.state.version})
+        self.save_shared(ref, base_version, {PLAN: changes} if changes else {}, self._label)
         return self.plan_state()
 
     @learner_json_handler
@@ -229,13 +221,6 @@ class EtwinningProjectPlanBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabB
         response.headers["Content-Disposition"] = f'attachment; filename="etwinning-project-plan.{suffix}"'
         response.headers["X-Content-Type-Options"] = "nosniff"
         return response
-
-    @learner_json_handler
-    def studio_submit(self, data: dict, suffix: str = "") -> dict:
-        self._require_author()
-        for name, value in self.clean_settings(data).items():
-            setattr(self, name, value)
-        return {"result": "success"}
 
     def clean_settings(self, data: dict) -> dict:
         gettext = self.translator.gettext
