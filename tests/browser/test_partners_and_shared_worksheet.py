@@ -73,11 +73,10 @@ def test_two_schools_partner_up_share_a_worksheet_and_plan(live_server, browser,
     luis_product = luis.locator(f"#{step_id}-joint_product-description")
     anna_goal.fill("Pupils of both schools compare their rivers.")
     luis_product.fill("A shared e-book: Our two rivers.")
-    anna.locator(f"#{step_id} [data-save-status]").filter(has_text="saved").wait_for()
-    luis.locator(f"#{step_id} [data-save-status]").filter(has_text="saved").wait_for()
-    anna.locator(f"#{step_id} [data-save-status]").click()  # move the focus out of the field
-    luis.locator(f"#{step_id} [data-save-status]").click()
-    # each sees the other's text without reloading
+    # move the focus out of the fields: a page never overwrites the field being edited
+    anna.locator(f"#{step_id} .skl-title").click()
+    luis.locator(f"#{step_id} .skl-title").click()
+    # each sees the other's text without reloading (both saves done, then each page's next check)
     anna.wait_for_function(f"document.getElementById('{step_id}-joint_product-description').value"
                            " === 'A shared e-book: Our two rivers.'")
     luis.wait_for_function(f"document.getElementById('{step_id}-goal-shared_goal').value"
