@@ -45,6 +45,8 @@ setup(
             "skillslab_activity = skillslab_xblock.activity:SkillsLabActivityBlock",
             "etwinning_partners = skillslab_xblock.partners:EtwinningPartnersBlock",
             "etwinning_project_plan = skillslab_xblock.project_plan:EtwinningProjectPlanBlock",
+            "etwinning_survey = skillslab_xblock.survey:EtwinningSurveyBlock",
+            "etwinning_registration = skillslab_xblock.registration:EtwinningRegistrationBlock",
         ],
         "lms.djangoapp": ["etwinning_plugin = etwinning_plugin.apps:EtwinningPluginConfig"],
         "cms.djangoapp": ["etwinning_plugin = etwinning_plugin.apps:EtwinningPluginConfig"],

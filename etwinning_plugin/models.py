@@ -171,3 +171,79 @@ class StepSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.owner_key})"
+
+
+class SurveyResponse(models.Model):
+    """
+    One respondent's answers to one survey block. In an anonymous survey ``learner_id`` is NULL and
+    nothing else ties the row to a person; ``SurveyParticipation`` records only that someone took part.
+    """
+
+    public_id = models.CharField(max_length=32, unique=True, default=_public_id, editable=False)
+    course_key = models.CharField(max_length=255)
+    usage_key = models.CharField(max_length=255)
+    learner_id = models.CharField(max_length=255, null=True, blank=True)
+    comment = models.TextField(blank=True)
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["usage_key", "learner_id"], name="one_response_per_learner")]
+        indexes = [models.Index(fields=["course_key", "usage_key"], name="responses_of_survey")]
+
+    def __str__(self) -> str:
+        return f"response {self.public_id} to {self.usage_key}"
+
+
+class SurveyAnswer(models.Model):
+    """One answer (1–5) to one item; tallies are counted from these rows, never kept in counters."""
+
+    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
+    usage_key = models.CharField(max_length=255)  # the response's, repeated so tallies need no join
+    item_key = models.CharField(max_length=64)
+    value = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["response", "item_key"], name="one_answer_per_item")]
+        indexes = [models.Index(fields=["usage_key", "item_key", "value"], name="answers_tally")]
+
+    def __str__(self) -> str:
+        return f"{self.item_key}={self.value}"
+
+
+class SurveyParticipation(models.Model):
+    """That a learner answered an anonymous survey, and when: never which answers were theirs."""
+
+    course_key = models.CharField(max_length=255)
+    usage_key = models.CharField(max_length=255)
+    learner_id = models.CharField(max_length=255)
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["usage_key", "learner_id"], name="one_participation")]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id} took part in {self.usage_key}"
+
+
+class EtwinningRegistration(models.Model):
+    """A learner's declaration of their eTwinning (ESEP) profile and school, for one course."""
+
+    course_key = models.CharField(max_length=255)
+    usage_key = models.CharField(max_length=255)
+    learner_id = models.CharField(max_length=255)
+    profile_url = models.URLField(max_length=500)
+    school_name = models.CharField(max_length=200)
+    school_code = models.CharField(max_length=32, blank=True)
+    region = models.CharField(max_length=100, blank=True)
+    teacher_registered_during_course = models.BooleanField(default=False)
+    school_registered_during_course = models.BooleanField(default=False)
+    consent_to_share_profile = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["course_key", "learner_id"], name="one_registration")]
+        indexes = [models.Index(fields=["course_key", "school_registered_during_course"], name="new_schools")]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id} ({self.course_key})"

@@ -56,9 +56,9 @@ WEEKS = {
 
 def demo_course(language: str) -> str:
     """
-    The four-week demo course: find partners (week 1), two shared steps (weeks 2 and 3) and the
-    project plan (week 4). In the workbench a scenario is one course, so partnerships formed in
-    week 1 carry through the later weeks.
+    The four-week demo course: find partners and declare the eTwinning registration (week 1), two
+    shared steps (weeks 2 and 3), the project plan and the evaluation survey (week 4). In the
+    workbench a scenario is one course, so partnerships formed in week 1 carry through the weeks.
     """
     heading, titles = WEEKS[language]
 
@@ -67,11 +67,11 @@ def demo_course(language: str) -> str:
 
     return "\n".join([
         "<vertical_demo>",
-        week(1), "<etwinning_partners max_schools=\"4\"/>",
+        week(1), "<etwinning_partners max_schools=\"4\"/>", "<etwinning_registration/>",
         week(2), activity_olx("b1-river-keepers", "w1", "a1", language, collaboration_mode="shared"),
         week(3), activity_olx("b1-river-keepers", "w3", "a2", language, collaboration_mode="shared",
                               required_steps="partners goal collaboration joint_product"),
-        week(4), "<etwinning_project_plan/>",
+        week(4), "<etwinning_project_plan/>", "<etwinning_survey show_results=\"true\"/>",
         "</vertical_demo>",
     ])
 
@@ -94,3 +94,11 @@ def partners_scenarios() -> list[tuple[str, str]]:
 
 def project_plan_scenarios() -> list[tuple[str, str]]:
     return [("eTwinning: project plan (individual)", '<etwinning_project_plan collaboration_mode="individual"/>')]
+
+
+def survey_scenarios() -> list[tuple[str, str]]:
+    return [("eTwinning: evaluation survey (anonymous)", '<etwinning_survey anonymous="true"/>')]
+
+
+def registration_scenarios() -> list[tuple[str, str]]:
+    return [("eTwinning: registration", "<etwinning_registration/>")]

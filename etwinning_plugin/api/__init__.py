@@ -7,6 +7,7 @@ Functions return plain dataclasses, never model instances, so the blocks stay in
 ORM. Refusals raise ``Refused`` with an N_-marked message that the block translates.
 """
 
+from . import registrations, surveys  # noqa: E402 - used as api.surveys.submit(...), api.registrations.save(...)
 from .documents import (
     Conflict,
     DocumentRef,
@@ -49,4 +50,5 @@ __all__ = [
     "document_state", "get_card", "history", "invitations", "invite", "leave", "owner_key_for_learner",
     "owner_key_for_partnership", "partnership_of", "record_step_submission", "respond", "save_card",
     "save_document", "search_cards", "submit_document", "submitted_steps", "team_partnership", "withdraw",
+    "registrations", "surveys",
 ]

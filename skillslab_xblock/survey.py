@@ -1,0 +1,398 @@
+"""
+The ``etwinning_survey`` block: the end-of-course evaluation on a five-point scale, plus an open
+comment. Answers are stored one row per respondent and item in the plugin (never in shared
+counters); tallies are counted from them. An anonymous survey stores no identifier with the answers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import UTC, datetime
+
+from lxml import etree
+from web_fragments.fragment import Fragment
+from webob import Response
+from xblock.completable import CompletableXBlockMixin
+from xblock.core import XBlock
+from xblock.fields import Boolean, DateTime, List, Scope, String
+
+from etwinning_plugin import api
+
+from . import olx
+from .collaboration import CollaborationMixin, rejected_from
+from .i18n import N_, BlockTranslator, runtime_language
+from .mixins import RequestRejected, SettingsOLXMixin, SkillsLabBlockMixin, learner_json_handler
+from .taxonomy import localized
+from .worksheet import clean_plain_text, render_message
+
+# The seven items the NSS publishes after each run (PRODUCT.md), with stable keys.
+NSS_ITEMS = [
+    {"key": "satisfaction", "text": {"el": "Είμαι ικανοποιημένος/η από τη συμμετοχή μου στο μάθημα.",
+                                     "en": "I am satisfied with taking part in the course."}},
+    {"key": "content_quality", "text": {
+        "el": "Το περιεχόμενο και το υλικό ήταν ικανοποιητικά και άριστης ποιότητας.",
+        "en": "The content and the material were satisfactory and of excellent quality."}},
+    {"key": "activities_helped", "text": {
+        "el": "Οι δραστηριότητες με βοήθησαν να κατανοήσω και να αφομοιώσω τη νέα γνώση.",
+        "en": "The activities helped me understand and absorb the new knowledge."}},
+    {"key": "tutors_expectations", "text": {
+        "el": "Οι επιμορφωτές/διευκολυντές ανταποκρίθηκαν στις προσδοκίες μου.",
+        "en": "The tutors and facilitators lived up to my expectations."}},
+    {"key": "practice_improvement", "text": {
+        "el": "Η συμμετοχή μου θα βελτιώσει τη διδακτική μου πρακτική και την επαγγελματική μου ανάπτυξη.",
+        "en": "Taking part will improve my teaching practice and professional development."}},
+    {"key": "ready_for_project", "text": {
+        "el": "Νιώθω έτοιμος/η να υλοποιήσω ένα έργο eTwinning στο πλαίσιο των Εργαστηρίων Δεξιοτήτων.",
+        "en": "I feel ready to run an eTwinning project within the Skills Labs."}},
+    {"key": "would_recommend", "text": {"el": "Θα πρότεινα το μάθημα σε συναδέλφους μου.",
+                                        "en": "I would recommend the course to my colleagues."}},
+]
+SCALE_LABELS = (N_("Strongly disagree"), N_("Disagree"), N_("Neither agree nor disagree"), N_("Agree"),
+                N_("Strongly agree"))
+MAX_ITEMS = 30
+MAX_ITEM_TEXT = 500
+MAX_COMMENT = 2000
+_ITEM_KEY = re.compile(r"^[a-z0-9_]{1,64}$")
+
+
+def clean_items(items, gettext) -> list[dict]:
+    """Validate the author's items: a key (a-z, 0-9, _) and a text in Greek and/or English each."""
+    if not isinstance(items, list) or not 1 <= len(items) <= MAX_ITEMS:
+        raise ValueError(gettext("Give from 1 to {max} items.").format(max=MAX_ITEMS))
+    cleaned, keys = [], set()
+    for number, item in enumerate(items, 1):
+        key = item.get("key") if isinstance(item, dict) else None
+        texts = item.get("text") if isinstance(item, dict) else None
+        if not isinstance(key, str) or not _ITEM_KEY.match(key):
+            raise ValueError(gettext("Item {number}: the key must be 1 to 64 small letters, digits or _.")
+                             .format(number=number))
+        if key in keys:
+            raise ValueError(gettext("Item {number}: the key {key} is used twice.").format(number=number, key=key))
+        keys.add(key)
+        if not isinstance(texts, dict) or not texts or set(texts) - {"el", "en"}:
+            raise ValueError(gettext("Item {number}: give its text in Greek (el) and/or English (en).")
+                             .format(number=number))
+        clean_texts = {}
+        for lang, text in texts.items():
+            value, error = clean_plain_text(text, MAX_ITEM_TEXT)
+            if error or not value:
+                raise ValueError(gettext("Item {number}: {error}").format(
+                    number=number, error=render_message(error or N_("This field is required."), gettext)))
+            clean_texts[lang] = value
+        cleaned.append({"key": key, "text": clean_texts})
+    return cleaned
+
+
+@XBlock.needs("i18n")
+@XBlock.wants("user")
+class EtwinningSurveyBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockMixin, CompletableXBlockMixin, XBlock):
+    """Five-point evaluation items and an open comment; results for staff (and learners if allowed)."""
+
+    display_name = String(display_name=N_("Display name"), scope=Scope.settings,
+                          default=N_("Evaluation of the course"))
+    items = List(display_name=N_("Items"), scope=Scope.settings, default=NSS_ITEMS)
+    comment_enabled = Boolean(display_name=N_("Ask for an open comment"), scope=Scope.settings, default=True)
+    anonymous = Boolean(display_name=N_("Anonymous answers"), scope=Scope.settings, default=False,
+                        help=N_("No identifier is stored with the answers; each learner answers once."))
+    allow_changes = Boolean(display_name=N_("Learners may change their answers until the deadline"),
+                            scope=Scope.settings, default=True)
+    show_results = Boolean(display_name=N_("Learners see the results after answering"), scope=Scope.settings,
+                           default=False)
+    deadline = DateTime(display_name=N_("Deadline"), scope=Scope.settings, default=None)
+
+    learner_key = String(scope=Scope.user_state, default="")  # for the problem-responses report
+
+    # --- state -----------------------------------------------------------------------------------
+
+    @property
+    def ref(self) -> api.surveys.SurveyRef:
+        return api.surveys.SurveyRef(self.course_key, self.usage_key, self.anonymous)
+
+    def deadline_passed(self) -> bool:
+        deadline = self.deadline
+        return bool(deadline and datetime.now(UTC) > deadline)
+
+    def item_texts(self) -> list[dict]:
+        language = self.language
+        return [{"key": item["key"], "text": localized(item["text"], language)} for item in self.items]
+
+    def results(self) -> dict:
+        tallies = api.surveys.tallies(self.ref, [item["key"] for item in self.items])
+        texts = {item["key"]: item["text"] for item in self.item_texts()}
+        return {
+            "responses": tallies.responses,
+            "items": [{"key": t.key, "text": texts[t.key], "answered": t.answered,
+                       "counts": [t.counts[v] for v in api.surveys.SCALE], "positive": t.positive,
+                       "percent_positive": t.percent_positive,
+                       "bars": [round(100 * t.counts[v] / t.answered) if t.answered else 0
+                                for v in api.surveys.SCALE]}
+                      for t in tallies.items],
+        }
+
+    def learner_state(self) -> dict:
+        learner_id = self.learner_id()
+        answered = api.surveys.has_answered(self.ref, learner_id)
+        own = api.surveys.own_response(self.ref, learner_id)
+        closed = self.deadline_passed()
+        can_answer = not closed and (not answered or (self.allow_changes and not self.anonymous))
+        return {
+            "answered": answered,
+            "answers": own.answers if own else {},
+            "comment": own.comment if own else "",
+            "can_answer": can_answer,
+            "closed": closed,
+            "results": self.results() if answered and self.show_results else None,
+        }
+
+    # --- views -----------------------------------------------------------------------------------
+
+    def student_view(self, context=None) -> Fragment:
+        state = self.learner_state() if self.current_user_id else None
+        gettext = self.translator.gettext
+        frag = Fragment(self.render_template("survey/student.html", {
+            "block_id": self.dom_id, "language": self.language, "display_name": self.shown_display_name(),
+            "state": state, "items": self.item_texts(), "comment_enabled": self.comment_enabled,
+            "scale": [{"value": i + 1, "label": gettext(label)} for i, label in enumerate(SCALE_LABELS)],
+            "anonymous": self.anonymous, "allow_changes": self.allow_changes,
+            "deadline": self.deadline.isoformat() if self.deadline else "",
+            "staff": self.staff_results() if self.current_user_is_staff else None,
+        }))
+        frag.add_css(self.resource_string("public/css/activity.css"))
+        frag.add_javascript_url(self.js_catalog_url())
+        frag.add_javascript(self.resource_string("public/js/skillslab_common.js"))
+        frag.add_javascript(self.resource_string("public/js/survey.js"))
+        frag.initialize_js("SkillsLabSurvey", {"language": self.language,
+                                                "submit_url": self.runtime.handler_url(self, "submit")})
+        return frag
+
+    def staff_results(self) -> dict:
+        return {**self.results(), "comments": api.surveys.comments(self.ref),
+                "csv_url": self.runtime.handler_url(self, "results_csv")}
+
+    def author_view(self, context=None) -> Fragment:
+        return Fragment(self.render_template("survey/author.html", {
+            "items": self.item_texts(), "anonymous": self.anonymous, "allow_changes": self.allow_changes,
+            "show_results": self.show_results, "deadline": self.deadline.isoformat() if self.deadline else ""}))
+
+    def studio_view(self, context=None) -> Fragment:
+        frag = Fragment(self.render_template("survey/studio.html", {
+            "block_id": self.dom_id, "display_name": self.shown_display_name(),
+            "items_text": items_to_text(self.items), "comment_enabled": self.comment_enabled,
+            "anonymous": self.anonymous, "allow_changes": self.allow_changes, "show_results": self.show_results,
+            "deadline": self.deadline.astimezone(UTC).strftime("%Y-%m-%dT%H:%M") if self.deadline else ""}))
+        frag.add_javascript_url(self.js_catalog_url())
+        frag.add_javascript(self.resource_string("public/js/skillslab_common.js"))
+        frag.add_javascript(self.resource_string("public/js/settings_form.js"))
+        frag.initialize_js("SkillsLabSettingsForm", {"language": self.language,
+                                                      "save_url": self.runtime.handler_url(self, "studio_submit")})
+        return frag
+
+    def student_view_data(self, context=None) -> dict:
+        return {"display_name": self.display_name, "items": self.item_texts(), "comment_enabled": self.comment_enabled,
+                "anonymous": self.anonymous, "allow_changes": self.allow_changes,
+                "deadline": self.deadline.isoformat() if self.deadline else None,
+                "scale": [self._(label) for label in SCALE_LABELS]}
+
+    @staticmethod
+    def workbench_scenarios():
+        from .scenarios import survey_scenarios  # pylint: disable=import-outside-toplevel
+
+        return survey_scenarios()
+
+    # --- handlers --------------------------------------------------------------------------------
+
+    @learner_json_handler
+    def submit(self, data: dict, suffix: str = "") -> dict:
+        """``{"answers": {item key: 1..5}, "comment": "..."}``: every item, each once, checked as a whole."""
+        if self.deadline_passed():
+            raise RequestRejected(403, N_("The survey is closed: its deadline has passed."))
+        if set(data) - {"answers", "comment"} or not isinstance(data.get("answers"), dict):
+            raise RequestRejected(400, N_("Unexpected data in the request."))
+        gettext = self.translator.gettext
+        keys = [item["key"] for item in self.items]
+        answers, errors = {}, {}
+        for key, value in data["answers"].items():
+            if key not in keys:
+                errors[str(key)[:64]] = gettext("Unknown item.")
+            elif isinstance(value, bool) or not isinstance(value, int) or value not in api.surveys.SCALE:
+                errors[key] = gettext("Choose a point from 1 to 5.")
+            else:
+                answers[key] = value
+        for key in keys:
+            if key not in data["answers"]:
+                errors[key] = gettext("Please answer this item.")
+        comment = ""
+        if self.comment_enabled:
+            comment, error = clean_plain_text(data.get("comment", ""), MAX_COMMENT)
+            if error:
+                errors["comment"] = render_message(error, gettext)
+        elif data.get("comment"):
+            errors["comment"] = gettext("This survey takes no comment.")
+        if errors:
+            raise RequestRejected(400, N_("Your answers were not saved. Please check the marked items."),
+                                  field_errors=errors)
+        learner_id = self.learner_id()
+        try:
+            api.surveys.submit(self.ref, learner_id, answers, comment, allow_changes=self.allow_changes)
+        except api.Refused as refused:
+            raise rejected_from(refused) from refused
+        if not self.anonymous:
+            self.learner_key = learner_id
+        self.emit_completion(1.0)
+        return {**self.learner_state(), "message": self._("Thank you: your answers are saved.")}
+
+    @XBlock.handler
+    def results_csv(self, request, suffix: str = "") -> Response:
+        """Per-item results for course staff: answered, count per point, positive and its share."""
+        gettext = self.translator.gettext
+        if not self.current_user_is_staff:
+            return Response(gettext("Only course staff can download the results."), status=403,
+                            content_type="text/plain", charset="utf8")
+        results = self.results()
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["item", "text", "answered", "1", "2", "3", "4", "5", "positive (4-5)",
+                         "percent positive", "responses"])
+        for item in results["items"]:
+            writer.writerow([item["key"], _csv_safe(item["text"]), item["answered"], *item["counts"],
+                             item["positive"], "" if item["percent_positive"] is None else item["percent_positive"],
+                             results["responses"]])
+        response = Response(out.getvalue(), content_type="text/csv", charset="utf8")
+        response.headers["Content-Disposition"] = 'attachment; filename="survey-results.csv"'
+        return response
+
+    def clean_settings(self, data: dict) -> dict:
+        gettext = self.translator.gettext
+        errors, values = {}, {}
+        name, error = clean_plain_text(data.get("display_name", self.display_name), 200)
+        if error or not name:
+            errors["display_name"] = render_message(error or N_("This field is required."), gettext)
+        values["display_name"] = name
+        items = data.get("items", self.items)
+        try:
+            values["items"] = clean_items(text_to_items(items) if isinstance(items, str) else items, gettext)
+        except ValueError as problem:
+            errors["items"] = str(problem)
+        for flag in ("comment_enabled", "anonymous", "allow_changes", "show_results"):
+            value = data.get(flag, getattr(self, flag))
+            if isinstance(value, list):  # a checkbox from the editor: [] or ["on"]
+                value = bool(value)
+            if isinstance(value, str) and value in ("true", "false"):  # from OLX
+                value = value == "true"
+            if not isinstance(value, bool):
+                errors[flag] = gettext("Must be true or false.")
+            values[flag] = value
+        if values.get("anonymous") is True and "allow_changes" not in data:
+            values["allow_changes"] = False  # an anonymous survey takes one submission
+        if values.get("anonymous") is True and values.get("allow_changes") is True:
+            errors["allow_changes"] = gettext("An anonymous survey takes one submission per learner: nothing links "
+                                              "a learner to their answers, so they cannot be changed later.")
+        deadline = data.get("deadline", self.deadline.isoformat() if self.deadline else "")
+        if deadline in ("", None):
+            values["deadline"] = None
+        else:
+            try:
+                parsed = datetime.fromisoformat(str(deadline).strip())
+                values["deadline"] = parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+            except ValueError:
+                errors["deadline"] = gettext("Enter a date and time such as 2026-05-03T21:00.")
+        if set(data) - {"display_name", "items", "comment_enabled", "anonymous", "allow_changes", "show_results",
+                        "deadline"}:
+            errors["_"] = gettext("Unexpected data in the request.")
+        if errors:
+            raise RequestRejected(400, N_("The settings were not saved. Please check the marked fields."),
+                                  field_errors=errors)
+        return values
+
+    # --- OLX -------------------------------------------------------------------------------------
+
+    @classmethod
+    def parse_xml(cls, node, runtime, keys):
+        """Attributes for the settings, ``<item key><text lang>…</text></item>`` for the items."""
+        gettext = BlockTranslator(runtime_language(None)).gettext
+        try:
+            olx.assert_safe(node)
+        except olx.OLXRejected as rejected:
+            raise olx.OLXRejected(rejected.message, gettext, **rejected.params) from rejected
+        block = runtime.construct_xblock_from_class(cls, keys)
+        data = {name: node.get(name) for name in ("display_name", "comment_enabled", "anonymous", "allow_changes",
+                                                  "show_results", "deadline") if node.get(name) is not None}
+        items = [{"key": item.get("key"), "text": {text.get("lang"): "".join(text.itertext())
+                                                    for text in item.findall("text")}}
+                 for item in node.findall("item")]
+        if items:
+            data["items"] = items
+        try:
+            values = block.clean_settings(data)
+        except RequestRejected as rejected:
+            details = "; ".join(f"{k}: {v}" for k, v in rejected.field_errors.items())
+            raise olx.OLXRejected(N_("The block's OLX has invalid values: {details}"), gettext,
+                                  details=details) from rejected
+        for name, value in values.items():
+            if name in data:
+                setattr(block, name, value)
+        return block
+
+    def add_xml_to_node(self, node):
+        node.tag = self.scope_ids.block_type
+        for name in ("display_name", "comment_enabled", "anonymous", "allow_changes", "show_results", "deadline"):
+            if self.fields[name].is_set_on(self):
+                value = getattr(self, name)
+                if isinstance(value, bool):
+                    node.set(name, "true" if value else "false")
+                elif name == "deadline":
+                    if value:
+                        node.set(name, value.isoformat())
+                else:
+                    node.set(name, value)
+        if self.fields["items"].is_set_on(self):
+            for item in self.items:
+                element = etree.SubElement(node, "item", key=item["key"])
+                for lang in ("el", "en"):
+                    if lang in item["text"]:
+                        etree.SubElement(element, "text", lang=lang).text = item["text"][lang]
+
+    # --- reports ---------------------------------------------------------------------------------
+
+    def generate_report_data(self, user_state_iterator, limit_responses=None):
+        """A row per named respondent; an anonymous survey gives none (nothing links answers to people)."""
+        if self.anonymous:
+            return
+        states = [s for s in user_state_iterator if (s.state or {}).get("learner_key")]
+        responses = api.surveys.named_responses(self.ref, [s.state["learner_key"] for s in states])
+        count = 0
+        for user_state in states:
+            if limit_responses is not None and count >= limit_responses:
+                return
+            response = responses.get(user_state.state["learner_key"])
+            if response is None:
+                continue
+            row = {item["key"]: response.answers.get(item["key"], "") for item in self.items}
+            row["comment"] = response.comment
+            row["submitted_at"] = response.submitted_at
+            count += 1
+            yield user_state.username, row
+
+
+def _csv_safe(text: str) -> str:
+    """A cell a spreadsheet will not run as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def items_to_text(items: list[dict]) -> str:
+    """The editor's form of the items: one per line, ``key | Greek text | English text``."""
+    return "\n".join(f"{i['key']} | {i['text'].get('el', '')} | {i['text'].get('en', '')}" for i in items)
+
+
+def text_to_items(text: str) -> list[dict]:
+    items = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        parts = [part.strip() for part in line.split("|")]
+        parts += [""] * (3 - len(parts))
+        texts = {lang: value for lang, value in (("el", parts[1]), ("en", parts[2])) if value}
+        items.append({"key": parts[0], "text": texts})
+    return items
