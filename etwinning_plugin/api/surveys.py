@@ -9,7 +9,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from ..models import SurveyAnswer, SurveyParticipation, SurveyResponse
-from .errors import N_, Refused
+from .errors import N_, Refused, retried_on_deadlock
 
 SCALE = (1, 2, 3, 4, 5)
 POSITIVE = (4, 5)  # the top two points of the five-point scale
@@ -73,22 +73,27 @@ def submit(ref: SurveyRef, learner_id: str, answers: dict[str, int], comment: st
     records only that the learner took part, and takes one submission.
     """
     now = timezone.now()
-    with transaction.atomic():
-        if ref.anonymous:
-            try:
-                with transaction.atomic():
-                    SurveyParticipation.objects.create(course_key=ref.course_key, usage_key=ref.usage_key,
-                                                       learner_id=learner_id, submitted_at=now)
-            except IntegrityError as twice:
-                raise Refused(N_("You have already answered this survey."), status=409) from twice
-            response = SurveyResponse.objects.create(course_key=ref.course_key, usage_key=ref.usage_key,
-                                                     learner_id=None, comment=comment, submitted_at=now)
-        else:
-            response = _locked_response(ref, learner_id, comment, now, allow_changes)
-        SurveyAnswer.objects.bulk_create([
-            SurveyAnswer(response=response, usage_key=ref.usage_key, item_key=key, value=value)
-            for key, value in answers.items()
-        ])
+    retried_on_deadlock(lambda: _store(ref, learner_id, answers, comment, allow_changes=allow_changes, now=now))
+
+
+def _store(ref: SurveyRef, learner_id: str, answers: dict[str, int], comment: str, *, allow_changes: bool,
+           now) -> None:
+    """The submission's writes, in the one transaction ``retried_on_deadlock`` opens."""
+    if ref.anonymous:
+        try:
+            with transaction.atomic():
+                SurveyParticipation.objects.create(course_key=ref.course_key, usage_key=ref.usage_key,
+                                                   learner_id=learner_id, submitted_at=now)
+        except IntegrityError as twice:
+            raise Refused(N_("You have already answered this survey."), status=409) from twice
+        response = SurveyResponse.objects.create(course_key=ref.course_key, usage_key=ref.usage_key,
+                                                 learner_id=None, comment=comment, submitted_at=now)
+    else:
+        response = _locked_response(ref, learner_id, comment, now, allow_changes)
+    SurveyAnswer.objects.bulk_create([
+        SurveyAnswer(response=response, usage_key=ref.usage_key, item_key=key, value=value)
+        for key, value in answers.items()
+    ])
 
 
 def _locked_response(ref: SurveyRef, learner_id: str, comment: str, now, allow_changes: bool) -> SurveyResponse:
