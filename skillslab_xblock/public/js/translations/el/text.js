@@ -9,6 +9,7 @@
  "Keep my version": "Διατήρηση της δικής μου έκδοσης",
  "Leave the partnership? Your partners keep the work you did together.": "Αποχώρηση από τη σύμπραξη; Οι εταίροι σας διατηρούν τη δουλειά που κάνατε μαζί.",
  "Plan saved.": "Το σχέδιο αποθηκεύτηκε.",
+ "Save my changed answers": "Αποθήκευση των αλλαγών στις απαντήσεις μου",
  "Saved.": "Αποθηκεύτηκε.",
  "Saving…": "Αποθήκευση…",
  "Still to fill:": "Απομένει να συμπληρωθούν:",
