@@ -131,10 +131,15 @@ class EtwinningSurveyBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockM
                       for t in tallies.items],
         }
 
-    def learner_state(self) -> dict:
+    def learner_state(self, just_submitted: tuple[dict, str] | None = None) -> dict:
+        """The learner's view; after a submission its answers are known and not read back."""
         learner_id = self.learner_id()
-        answered = api.surveys.has_answered(self.ref, learner_id)
-        own = api.surveys.own_response(self.ref, learner_id)
+        if just_submitted is not None:
+            answered = True
+            own = None if self.anonymous else api.surveys.OwnResponse(just_submitted[0], just_submitted[1], "")
+        else:
+            answered = api.surveys.has_answered(self.ref, learner_id)
+            own = api.surveys.own_response(self.ref, learner_id)
         closed = self.deadline_passed()
         can_answer = not closed and (not answered or (self.allow_changes and not self.anonymous))
         return {
@@ -241,7 +246,8 @@ class EtwinningSurveyBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockM
         if not self.anonymous:
             self.learner_key = learner_id
         self.emit_completion(1.0)
-        return {**self.learner_state(), "message": self._("Thank you: your answers are saved.")}
+        return {**self.learner_state(just_submitted=(answers, comment)),
+                "message": self._("Thank you: your answers are saved.")}
 
     @XBlock.handler
     def results_csv(self, request, suffix: str = "") -> Response:
