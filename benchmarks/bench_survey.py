@@ -111,10 +111,13 @@ def main() -> int:
     assert len(POLL_ITEMS) == len(KEYS)
 
     results = {}
-    results["student_view render"] = measure(
-        lambda s: (lambda b=WorkbenchRuntime(s).get_block(ours_usage): b.render("student_view", {})),
-        lambda s: (lambda b=WorkbenchRuntime(s).get_block(poll_usage): b.render("student_view", {})),
-        args.rounds)
+    def render(usage_id):
+        def make(student):
+            block = WorkbenchRuntime(student).get_block(usage_id)
+            return lambda: block.render("student_view", {})
+        return make
+
+    results["student_view render"] = measure(render(ours_usage), render(poll_usage), args.rounds)
 
     def ours_submit(student):
         block = WorkbenchRuntime(student).get_block(ours_usage)
