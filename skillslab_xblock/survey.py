@@ -54,6 +54,7 @@ SCALE_LABELS = (N_("Strongly disagree"), N_("Disagree"), N_("Neither agree nor d
 MAX_ITEMS = 30
 MAX_ITEM_TEXT = 500
 MAX_COMMENT = 2000
+COMMENTS_SHOWN = 500
 _ITEM_KEY = re.compile(r"^[a-z0-9_]{1,64}$")
 
 
@@ -173,7 +174,9 @@ class EtwinningSurveyBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockM
         return frag
 
     def staff_results(self) -> dict:
-        return {**self.results(), "comments": api.surveys.comments(self.ref),
+        comments = api.surveys.comments(self.ref, limit=COMMENTS_SHOWN + 1)
+        return {**self.results(), "comments": comments[:COMMENTS_SHOWN],
+                "comments_cut": len(comments) > COMMENTS_SHOWN,
                 "csv_url": self.runtime.handler_url(self, "results_csv")}
 
     def author_view(self, context=None) -> Fragment:
@@ -246,8 +249,10 @@ class EtwinningSurveyBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockM
         if not self.anonymous:
             self.learner_key = learner_id
         self.emit_completion(1.0)
-        return {**self.learner_state(just_submitted=(answers, comment)),
-                "message": self._("Thank you: your answers are saved.")}
+        state = self.learner_state(just_submitted=(answers, comment))
+        results_html = self.render_template("survey/results.html", {"results": state["results"]}) \
+            if state["results"] else ""
+        return {**state, "results_html": results_html, "message": self._("Thank you: your answers are saved.")}
 
     @XBlock.handler
     def results_csv(self, request, suffix: str = "") -> Response:
@@ -263,9 +268,11 @@ class EtwinningSurveyBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockM
                          "percent positive", "responses"])
         for item in results["items"]:
             writer.writerow([item["key"], _csv_safe(item["text"]), item["answered"], *item["counts"],
-                             item["positive"], "" if item["percent_positive"] is None else item["percent_positive"],
+                             item["positive"],
+                             "" if item["percent_positive"] is None else f"{item['percent_positive']:.2f}",
                              results["responses"]])
-        response = Response(out.getvalue(), content_type="text/csv", charset="utf8")
+        # A byte-order mark, so that spreadsheet programs read the Greek as UTF-8.
+        response = Response("\ufeff" + out.getvalue(), content_type="text/csv", charset="utf8")
         response.headers["Content-Disposition"] = 'attachment; filename="survey-results.csv"'
         return response
 
@@ -278,9 +285,15 @@ class EtwinningSurveyBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockM
         values["display_name"] = name
         items = data.get("items", self.items)
         try:
-            values["items"] = clean_items(text_to_items(items) if isinstance(items, str) else items, gettext)
-        except ValueError as problem:
-            errors["items"] = str(problem)
+            parsed = text_to_items(items) if isinstance(items, str) else items
+        except ValueError as line:
+            errors["items"] = gettext("Write each item as: key | Greek text | English text ({line})").format(
+                line=str(line)[:80])
+        else:
+            try:
+                values["items"] = clean_items(parsed, gettext)
+            except ValueError as problem:
+                errors["items"] = str(problem)
         for flag in ("comment_enabled", "anonymous", "allow_changes", "show_results"):
             value = data.get(flag, getattr(self, flag))
             if isinstance(value, list):  # a checkbox from the editor: [] or ["on"]
@@ -290,11 +303,12 @@ class EtwinningSurveyBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockM
             if not isinstance(value, bool):
                 errors[flag] = gettext("Must be true or false.")
             values[flag] = value
-        if values.get("anonymous") is True and "allow_changes" not in data:
-            values["allow_changes"] = False  # an anonymous survey takes one submission
-        if values.get("anonymous") is True and values.get("allow_changes") is True:
-            errors["allow_changes"] = gettext("An anonymous survey takes one submission per learner: nothing links "
-                                              "a learner to their answers, so they cannot be changed later.")
+        if values.get("anonymous") is True:
+            # Nothing links an anonymous answer to its learner, so it cannot be changed later.
+            values["allow_changes"] = False
+        if "anonymous" in data and values.get("anonymous") != self.anonymous \
+                and api.surveys.tallies(self.ref, []).responses:
+            errors["anonymous"] = gettext("Learners have already answered: anonymity cannot change now.")
         deadline = data.get("deadline", self.deadline.isoformat() if self.deadline else "")
         if deadline in ("", None):
             values["deadline"] = None
@@ -337,7 +351,7 @@ class EtwinningSurveyBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockM
             raise olx.OLXRejected(N_("The block's OLX has invalid values: {details}"), gettext,
                                   details=details) from rejected
         for name, value in values.items():
-            if name in data:
+            if name in data or (name == "allow_changes" and values.get("anonymous")):
                 setattr(block, name, value)
         return block
 
@@ -398,6 +412,8 @@ def text_to_items(text: str) -> list[dict]:
         if not line.strip():
             continue
         parts = [part.strip() for part in line.split("|")]
+        if len(parts) > 3:
+            raise ValueError(line)  # reported by clean_settings as a malformed line
         parts += [""] * (3 - len(parts))
         texts = {lang: value for lang, value in (("el", parts[1]), ("en", parts[2])) if value}
         items.append({"key": parts[0], "text": texts})

@@ -80,14 +80,16 @@ def _store(ref: SurveyRef, learner_id: str, answers: dict[str, int], comment: st
            now) -> None:
     """The submission's writes, in the one transaction ``retried_on_deadlock`` opens."""
     if ref.anonymous:
+        # Both rows keep only the day, so that equal times cannot pair a learner with their answers.
+        day = now.replace(hour=0, minute=0, second=0, microsecond=0)
         try:
             with transaction.atomic():
                 SurveyParticipation.objects.create(course_key=ref.course_key, usage_key=ref.usage_key,
-                                                   learner_id=learner_id, submitted_at=now)
+                                                   learner_id=learner_id, submitted_at=day)
         except IntegrityError as twice:
             raise Refused(N_("You have already answered this survey."), status=409) from twice
         response = SurveyResponse.objects.create(course_key=ref.course_key, usage_key=ref.usage_key,
-                                                 learner_id=None, comment=comment, submitted_at=now)
+                                                 learner_id=None, comment=comment, submitted_at=day)
     else:
         response = _locked_response(ref, learner_id, comment, now, allow_changes)
     SurveyAnswer.objects.bulk_create([

@@ -124,9 +124,11 @@ def test_staff_see_the_results_with_denominators_and_a_csv(survey):
     assert "For course staff" not in survey.render(student="a")
     csv_response = survey.client.get(f"/handler/{survey.usage_id}/results_csv/?student=staff")
     assert csv_response.status_code == 200
-    lines = csv_response.content.decode().splitlines()
+    text = csv_response.content.decode()
+    assert text.startswith("\ufeff")  # spreadsheet programs then read the Greek as UTF-8
+    lines = text[1:].splitlines()
     assert lines[0].startswith("item,text,answered,1,2,3,4,5")
-    assert lines[1].startswith("satisfaction,") and lines[1].endswith(",4,0,1,1,1,1,2,50.0,4")
+    assert lines[1].startswith("satisfaction,") and lines[1].endswith(",4,0,1,1,1,1,2,50.00,4")
     assert survey.client.get(f"/handler/{survey.usage_id}/results_csv/?student=a").status_code == 403
 
 
@@ -146,11 +148,37 @@ def test_studio_items_and_olx_round_trip(survey, scenario_factory):
     items = "q1 | Μου άρεσε | I liked it\nq2 | Θα ξαναρχόμουν | I would come back"
     assert survey.post("studio_submit", {"items": items, "anonymous": False}).status == 200
     assert [i["key"] for i in survey.block().items] == ["q1", "q2"]
-    refused = survey.post("studio_submit", {"anonymous": True, "allow_changes": True})
-    assert refused.status == 400 and "allow_changes" in refused.body["field_errors"]
     bad_items = survey.post("studio_submit", {"items": "Bad Key | x | y"})
     assert bad_items.status == 400 and "items" in bad_items.body["field_errors"]
+    extra_part = survey.post("studio_submit", {"items": "q1 | α | a | lost"})
+    assert extra_part.status == 400 and "lost" in extra_part.body["field_errors"]["items"]
     first = export(survey.block())
     again = scenario_factory(first.decode().split("?>", 1)[1], "etwinning_survey")
     assert export(again.block()) == first
     assert again.block().items[1]["text"] == {"el": "Θα ξαναρχόμουν", "en": "I would come back"}
+
+
+def test_anonymity_turns_changes_off_from_studio_and_olx(survey, scenario_factory):
+    assert survey.post("studio_submit", {"anonymous": True, "allow_changes": True}).status == 200
+    assert survey.block().anonymous and not survey.block().allow_changes
+    imported = scenario_factory('<etwinning_survey anonymous="true"/>', "etwinning_survey")
+    assert imported.block().allow_changes is False
+
+
+def test_anonymity_cannot_change_once_learners_answered(survey):
+    survey.post("submit", {"answers": all_items(5)}, student="anna")
+    refused = survey.post("studio_submit", {"anonymous": True})
+    assert refused.status == 400 and "anonymous" in refused.body["field_errors"]
+    assert not survey.block().anonymous
+
+
+def test_anonymous_rows_keep_only_the_day(anonymous):
+    anonymous.post("submit", {"answers": all_items(5)}, student="anna")
+    for row in (SurveyResponse.objects.get(), SurveyParticipation.objects.get()):
+        assert (row.submitted_at.hour, row.submitted_at.minute, row.submitted_at.second,
+                row.submitted_at.microsecond) == (0, 0, 0, 0)
+
+
+def test_results_come_back_with_the_submission_when_shown(survey):
+    html = survey.post("submit", {"answers": all_items(5)}, student="anna").body["results_html"]
+    assert "100.00%</strong> (1/1)" in html

@@ -26,6 +26,9 @@ function SkillsLabSurvey(runtime, element, args) {
       if (response.ok) {
         result.textContent = response.data.message;
         if (!response.data.can_answer) { form.hidden = true; }
+        if (response.data.results_html) {  // rendered and escaped by the server
+          block.querySelector("[data-results]").innerHTML = response.data.results_html;
+        }
         button.textContent = gettext("Save my changed answers");
         result.focus();
         return;
