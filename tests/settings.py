@@ -8,3 +8,9 @@ os.environ.setdefault("SKILLSLAB_VAR_DIR", tempfile.mkdtemp(prefix="skillslab-te
 from demo.settings import *  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# A database file rather than memory: the browser tests' live server answers requests in threads, and
+# Django shares one connection between them for an in-memory SQLite database, which concurrent
+# requests (two learners' pages checking for changes) corrupt. With a file each thread has its own.
+DATABASES["default"]["TEST"] = {"NAME": str(VAR / "test.db")}  # noqa: F405
+DATABASES["default"]["OPTIONS"] = {"timeout": 20}  # noqa: F405
