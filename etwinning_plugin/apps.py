@@ -38,6 +38,24 @@ class EtwinningPluginConfig(AppConfig):
             },
         },
         PluginSettings.CONFIG: {LMS: _SETTINGS, CMS: _SETTINGS},
-        # Receivers for openedx-events are connected here once the plugin records platform events.
-        PluginSignals.CONFIG: {LMS: {PluginSignals.RECEIVERS: []}, CMS: {PluginSignals.RECEIVERS: []}},
+        # The platform connects these receivers of openedx-events at start-up (LMS only: the
+        # events come from the learning side).
+        PluginSignals.CONFIG: {
+            LMS: {PluginSignals.RELATIVE_PATH: "receivers", PluginSignals.RECEIVERS: [
+                {PluginSignals.RECEIVER_FUNC_NAME: function,
+                 PluginSignals.SIGNAL_PATH: f"openedx_events.learning.signals.{signal}",
+                 PluginSignals.DISPATCH_UID: f"etwinning_plugin.{signal.lower()}"}
+                for signal, function in (
+                    ("COURSE_ENROLLMENT_CREATED", "record_enrollment"),
+                    ("COURSE_ENROLLMENT_CHANGED", "record_enrollment"),
+                    ("COURSE_UNENROLLMENT_COMPLETED", "record_unenrollment"),
+                    ("COURSE_PASSING_STATUS_UPDATED", "record_passing_status"),
+                    ("CERTIFICATE_CREATED", "record_certificate"),
+                    ("CERTIFICATE_CHANGED", "record_certificate"),
+                    ("CERTIFICATE_REVOKED", "record_certificate"),
+                    ("PERSISTENT_GRADE_SUMMARY_CHANGED", "record_grade_summary"),
+                )
+            ]},
+            CMS: {PluginSignals.RECEIVERS: []},
+        },
     }

@@ -247,3 +247,84 @@ class EtwinningRegistration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner_id} ({self.course_key})"
+
+
+# --- platform facts and the outbox to the NSS ---------------------------------------------------
+
+
+class PlatformEventReceipt(models.Model):
+    """An openedx-events event already recorded, by its metadata id: the same event twice is one fact."""
+
+    event_id = models.CharField(max_length=64, unique=True)
+    event_type = models.CharField(max_length=255)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.event_id}"
+
+
+class EnrollmentFact(models.Model):
+    """A learner's enrolment in a course, as the platform last reported it."""
+
+    course_key = models.CharField(max_length=255)
+    user_id = models.CharField(max_length=255)
+    mode = models.CharField(max_length=100, blank=True)
+    is_active = models.BooleanField(default=True)
+    enrolled_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["course_key", "user_id"], name="one_enrollment_fact")]
+        indexes = [models.Index(fields=["course_key", "is_active"], name="enrollments_of_course")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.course_key}"
+
+
+class CompletionFact(models.Model):
+    """A learner's completion of a course: passing status, certificate and grade, as last reported."""
+
+    course_key = models.CharField(max_length=255)
+    user_id = models.CharField(max_length=255)
+    is_passing = models.BooleanField(default=False)
+    certificate_status = models.CharField(max_length=50, blank=True)
+    percent_grade = models.FloatField(null=True, blank=True)
+    letter_grade = models.CharField(max_length=50, blank=True)
+    passed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["course_key", "user_id"], name="one_completion_fact")]
+        indexes = [models.Index(fields=["course_key", "is_passing"], name="completions_of_course")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.course_key}: passing={self.is_passing}"
+
+
+class OutboxRecord(models.Model):
+    """
+    A record for the NSS, written in the same transaction as the fact it reports and delivered
+    later by a Celery task: a learner's request never waits for the network.
+    """
+
+    PENDING, DELIVERED, DEAD = "pending", "delivered", "dead"
+
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    record_type = models.CharField(max_length=50)
+    schema_version = models.CharField(max_length=10)
+    course_key = models.CharField(max_length=255, blank=True)
+    payload = models.JSONField()
+    state = models.CharField(max_length=16, default=PENDING,
+                             choices=[(s, s) for s in (PENDING, DELIVERED, DEAD)])
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    last_status = models.PositiveIntegerField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="outbox_due")]
+
+    def __str__(self) -> str:
+        return f"{self.record_type} {self.idempotency_key} ({self.state})"

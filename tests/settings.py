@@ -14,3 +14,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # requests (two learners' pages checking for changes) corrupt. With a file each thread has its own.
 DATABASES["default"]["TEST"] = {"NAME": str(VAR / "test.db")}  # noqa: F405
 DATABASES["default"]["OPTIONS"] = {"timeout": 20}  # noqa: F405
+
+# Reporting secrets for the tests (never these values anywhere else).
+ETWINNING_NSS_SECRET = "test-signing-secret"
+ETWINNING_PSEUDONYM_KEY = "test-pseudonym-key"

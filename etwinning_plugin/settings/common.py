@@ -13,6 +13,15 @@ DEFAULTS = {
     "SKILLSLAB_CATALOGUE_FILE": "",
     # The tag the NSS asks teachers to put in an eTwinning project's title.
     "ETWINNING_PROJECT_TAG": "#SkillsLabs",
+    # Reporting to the NSS (docs/nss-contract.md). The two secrets are generated per site by the
+    # Tutor plugin; without them no record can be signed or pseudonymised.
+    "ETWINNING_REPORTING_ENABLED": False,
+    "ETWINNING_NSS_URL": "",
+    "ETWINNING_NSS_SECRET": "",
+    "ETWINNING_PSEUDONYM_KEY": "",
+    "ETWINNING_BATCH_SIZE": 200,
+    "ETWINNING_CONNECT_TIMEOUT": 5,
+    "ETWINNING_READ_TIMEOUT": 30,
 }
 
 # openedx-filters pipeline steps this plugin adds, filter type → steps
