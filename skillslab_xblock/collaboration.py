@@ -17,10 +17,13 @@ log = logging.getLogger(__name__)
 
 
 def course_key_of(block) -> str:
-    """The block's course: the usage key's course key in Open edX, the scenario in the workbench."""
+    """
+    The block's course: the usage key's course key in Open edX (or the runtime's ``course_id``, which
+    LMS runtimes carry), else the scenario in the workbench.
+    """
     usage_id = block.scope_ids.usage_id
-    course_key = getattr(usage_id, "course_key", None)
-    if course_key is not None:
+    course_key = getattr(usage_id, "course_key", None) or getattr(block.runtime, "course_id", None)
+    if course_key is not None and not callable(course_key):
         return str(course_key)
     return str(usage_id).split(".", 1)[0]
 

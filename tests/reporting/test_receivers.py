@@ -1,0 +1,125 @@
+"""
+Receivers of openedx-events, driven by the real signals with their real data classes: the platform
+sends them with ``send_robust``, and connects our receivers through edx-django-utils' plugin
+framework from the ``plugin_app`` signals config, as these tests do.
+"""
+
+from datetime import UTC, datetime
+
+import pytest
+from edx_django_utils.plugins import connect_plugin_receivers
+from opaque_keys.edx.keys import CourseKey
+from openedx_events.learning import signals
+from openedx_events.learning.data import (
+    CertificateData,
+    CourseData,
+    CourseEnrollmentData,
+    CoursePassingStatusData,
+    PersistentCourseGradeData,
+    UserData,
+    UserPersonalData,
+)
+
+from etwinning_plugin.delivery import contract
+from etwinning_plugin.models import CompletionFact, EnrollmentFact, OutboxRecord, PlatformEventReceipt
+
+pytestmark = pytest.mark.django_db
+COURSE = CourseKey.from_string("course-v1:NSS+SkillsLabs+2027")
+NOW = datetime(2027, 4, 1, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def connected():
+    """What the LMS does at start-up for every installed plugin app."""
+    connect_plugin_receivers("lms.djangoapp")
+
+
+def user(user_id=42):
+    return UserData(id=user_id, is_active=True,
+                    pii=UserPersonalData(username=f"teacher{user_id}", email=f"t{user_id}@school.gr", name="Μαρία"))
+
+
+def enrollment(user_id=42, active=True, mode="audit"):
+    return CourseEnrollmentData(user=user(user_id), course=CourseData(course_key=COURSE), mode=mode,
+                                is_active=active, creation_date=NOW)
+
+
+def test_the_receivers_are_connected_to_the_platforms_signals():
+    for signal in (signals.COURSE_ENROLLMENT_CREATED, signals.COURSE_ENROLLMENT_CHANGED,
+                   signals.COURSE_UNENROLLMENT_COMPLETED, signals.COURSE_PASSING_STATUS_UPDATED,
+                   signals.CERTIFICATE_CREATED, signals.CERTIFICATE_CHANGED, signals.CERTIFICATE_REVOKED,
+                   signals.PERSISTENT_GRADE_SUMMARY_CHANGED):
+        # Django keeps (lookup key, receiver, is_async); our dispatch uids start with etwinning_plugin.
+        assert any("etwinning_plugin" in str(entry[0]) for entry in signal.receivers), signal.event_type
+
+
+def test_an_enrolment_records_the_fact_and_one_outbox_record():
+    signals.COURSE_ENROLLMENT_CREATED.send_event(enrollment=enrollment())
+    fact = EnrollmentFact.objects.get()
+    assert (fact.course_key, fact.user_id, fact.is_active, fact.mode) == (str(COURSE), "42", True, "audit")
+    record = OutboxRecord.objects.get()
+    assert record.record_type == "enrollment" and record.state == "pending"
+    assert record.payload["learner"] == contract.pseudonym(42)
+    assert "teacher42" not in str(record.payload) and "school.gr" not in str(record.payload)
+
+
+def test_the_same_event_delivered_twice_is_recorded_once():
+    metadata = signals.COURSE_ENROLLMENT_CREATED.generate_signal_metadata()
+    for _ in range(2):
+        signals.COURSE_ENROLLMENT_CREATED.send_event_with_custom_metadata(metadata, enrollment=enrollment())
+    assert PlatformEventReceipt.objects.count() == 1
+    assert EnrollmentFact.objects.count() == 1 and OutboxRecord.objects.count() == 1
+
+
+def test_the_same_fact_through_another_event_is_queued_once():
+    signals.COURSE_ENROLLMENT_CREATED.send_event(enrollment=enrollment())
+    signals.COURSE_ENROLLMENT_CHANGED.send_event(enrollment=enrollment())  # nothing new: same natural key
+    assert PlatformEventReceipt.objects.count() == 2 and OutboxRecord.objects.count() == 1
+
+
+def test_unenrolment_and_re_enrolment():
+    signals.COURSE_ENROLLMENT_CREATED.send_event(enrollment=enrollment())
+    signals.COURSE_UNENROLLMENT_COMPLETED.send_event(enrollment=enrollment(active=True))
+    assert EnrollmentFact.objects.get().is_active is False
+    assert sorted(r.payload["state"] for r in OutboxRecord.objects.all()) == ["active", "inactive"]
+
+
+def test_passing_certificate_grade_and_revocation():
+    course = CourseData(course_key=COURSE)
+    signals.PERSISTENT_GRADE_SUMMARY_CHANGED.send_event(grade=PersistentCourseGradeData(
+        user_id=42, course=course, course_edited_timestamp=NOW, course_version="v1", grading_policy_hash="h",
+        percent_grade=0.87, letter_grade="Pass", passed_timestamp=NOW))
+    signals.COURSE_PASSING_STATUS_UPDATED.send_event(course_passing_status=CoursePassingStatusData(
+        is_passing=True, course=course, user=user()))
+    signals.CERTIFICATE_CREATED.send_event(certificate=CertificateData(
+        user=user(), course=course, mode="honor", grade="0.87", download_url="", name="Μαρία",
+        current_status="downloadable"))
+    fact = CompletionFact.objects.get()
+    assert fact.is_passing and fact.certificate_status == "downloadable" and fact.percent_grade == 0.87
+    completions = [r.payload for r in OutboxRecord.objects.filter(record_type="completion")]
+    assert {(c["basis"], c["outcome"], c["grade"]) for c in completions} == {
+        ("passing_status", "passed", 0.87), ("certificate", "passed", 0.87)}
+    signals.CERTIFICATE_REVOKED.send_event(certificate=CertificateData(
+        user=user(), course=course, mode="honor", grade="0.87", download_url="", name="Μαρία",
+        current_status="unavailable"))
+    assert CompletionFact.objects.get().certificate_status == "revoked"
+    assert OutboxRecord.objects.filter(payload__certificate_status="revoked").count() == 1
+
+
+def test_a_failing_receiver_never_lets_an_exception_escape(settings, caplog):
+    """Without the pseudonym key the record cannot be built: the receiver logs and returns."""
+    settings.ETWINNING_PSEUDONYM_KEY = ""
+    responses = signals.COURSE_ENROLLMENT_CREATED.send_event(enrollment=enrollment(), send_robust=False)
+    assert [r for _receiver, r in responses if isinstance(r, Exception)] == []
+    assert not EnrollmentFact.objects.exists() and not OutboxRecord.objects.exists()  # one transaction
+    assert "RuntimeError" in caplog.text and "Μαρία" not in caplog.text and "school.gr" not in caplog.text
+
+
+def test_every_record_matches_its_json_schema():
+    jsonschema = pytest.importorskip("jsonschema")
+    signals.COURSE_ENROLLMENT_CREATED.send_event(enrollment=enrollment())
+    signals.COURSE_PASSING_STATUS_UPDATED.send_event(course_passing_status=CoursePassingStatusData(
+        is_passing=True, course=CourseData(course_key=COURSE), user=user()))
+    for record in OutboxRecord.objects.all():
+        jsonschema.validate(record.payload, contract.schema(record.record_type),
+                            format_checker=jsonschema.FormatChecker())
