@@ -18,7 +18,7 @@ DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(VAR
 LOGGING["handlers"]["logfile"]["filename"] = str(VAR / "workbench.log")  # noqa: F405
 DJFS = {"type": "osfs", "directory_root": str(VAR / "djpyfs"), "url_root": "/static/djpyfs"}
 
-INSTALLED_APPS = [*INSTALLED_APPS, "etwinning_plugin"]  # noqa: F405
+INSTALLED_APPS = [*INSTALLED_APPS, "etwinning_plugin", "reference_receiver"]  # noqa: F405
 ROOT_URLCONF = "demo.urls"
 
 # The NSS's courses are in Greek; English for its European courses. ``?lang=el|en`` switches.
@@ -62,3 +62,9 @@ WORKBENCH["services"]["user"] = "demo.services.DemoUserService"  # noqa: F405
 # …and partners' changes show up within five seconds in the demo.
 XBLOCK_SETTINGS.setdefault("SkillsLabActivityBlock", {})["poll_seconds"] = 5  # noqa: F405
 XBLOCK_SETTINGS.setdefault("EtwinningProjectPlanBlock", {})["poll_seconds"] = 5  # noqa: F405
+
+# Reporting in the demo goes to the reference NSS receiver mounted at /nss/ of this same server.
+# The secrets here are the demo's own; a real site gets its own from the Tutor plugin.
+ETWINNING_NSS_URL = os.environ.get("ETWINNING_NSS_URL", "http://127.0.0.1:8000/nss/records/")
+ETWINNING_NSS_SECRET = NSS_RECEIVER_SECRET = "demo-signing-secret"
+ETWINNING_PSEUDONYM_KEY = "demo-pseudonym-key"

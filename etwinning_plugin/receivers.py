@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import logging
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -50,11 +51,23 @@ def _first_time(metadata) -> bool:
 
 
 def queue(record: dict) -> None:
-    """Add a record to the outbox, once per idempotency key."""
-    OutboxRecord.objects.get_or_create(
+    """Add a record to the outbox, once per idempotency key; delivery starts after the commit."""
+    _record, created = OutboxRecord.objects.get_or_create(
         idempotency_key=record["idempotency_key"],
         defaults={"record_type": record["type"], "schema_version": record["schema_version"],
                   "course_key": record.get("course_id", ""), "payload": record, "next_attempt_at": timezone.now()})
+    if created and getattr(settings, "ETWINNING_REPORTING_ENABLED", False):
+        transaction.on_commit(_start_delivery)
+
+
+def _start_delivery() -> None:
+    """Ask a Celery worker to deliver soon; if the broker is away, the records wait for the next run."""
+    try:
+        from .tasks import deliver_pending_reports  # noqa: PLC0415 - Celery only where reporting is on
+
+        deliver_pending_reports.apply_async(countdown=10)
+    except Exception as error:  # noqa: BLE001 - never fail the learner's request for the broker
+        log.warning("NSS delivery could not be scheduled (%s); the outbox keeps the records", type(error).__name__)
 
 
 def _when(metadata):

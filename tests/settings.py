@@ -16,5 +16,5 @@ DATABASES["default"]["TEST"] = {"NAME": str(VAR / "test.db")}  # noqa: F405
 DATABASES["default"]["OPTIONS"] = {"timeout": 20}  # noqa: F405
 
 # Reporting secrets for the tests (never these values anywhere else).
-ETWINNING_NSS_SECRET = "test-signing-secret"
+ETWINNING_NSS_SECRET = NSS_RECEIVER_SECRET = "test-signing-secret"
 ETWINNING_PSEUDONYM_KEY = "test-pseudonym-key"

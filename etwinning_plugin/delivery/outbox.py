@@ -1,0 +1,152 @@
+"""
+Delivering the outbox to the NSS: batches, signed, with explicit timeouts, exponential back-off with
+jitter (honouring ``Retry-After``), a dead-letter state, and replay.
+
+How an answer is taken, per batch (the NSS answers for the whole batch):
+
+- 2xx, or 409 (the NSS already has these keys): delivered;
+- 408, 425, 429 and 5xx, a timeout or a connection error: tried again later, after
+  ``min(base * 2**attempts, cap)`` seconds with up to 25% jitter, or ``Retry-After`` when the NSS
+  gives one; a record older than ETWINNING_MAX_RECORD_AGE (default three days) becomes dead instead;
+- any other 4xx: dead at once (the NSS refused the batch; retrying cannot help), the answer kept.
+
+Claiming a batch takes the due rows with a row lock (``SKIP LOCKED`` where the database has it), so
+two workers never send the same record at the same time; the idempotency keys make a second send
+(after a worker died mid-batch) harmless.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from email.utils import parsedate_to_datetime
+
+import requests
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from ..models import OutboxRecord
+from . import contract
+
+log = logging.getLogger(__name__)
+BASE_DELAY = 30  # seconds
+MAX_DELAY = 6 * 3600
+RETRYABLE = {408, 425, 429}
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    sent: int
+    delivered: int
+    retried: int
+    dead: int
+
+
+def backoff(attempts: int, rng: random.Random | None = None) -> float:
+    """Seconds before the next try: exponential, capped, with up to 25% random jitter."""
+    delay = min(BASE_DELAY * 2 ** max(attempts - 1, 0), MAX_DELAY)
+    return delay * (1 + (rng or random).random() * 0.25)
+
+
+def retry_after(response: requests.Response | None) -> float | None:
+    """The NSS's ``Retry-After``, in seconds or as an HTTP date; None when absent or unreadable."""
+    value = response.headers.get("Retry-After") if response is not None else None
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value.strip())
+    try:
+        return max((parsedate_to_datetime(value) - timezone.now()).total_seconds(), 0.0)
+    except (TypeError, ValueError):
+        return None
+
+
+def _claim(batch_size: int) -> list[OutboxRecord]:
+    due = OutboxRecord.objects.select_for_update(skip_locked=connection.features.has_select_for_update_skip_locked) \
+        .filter(state=OutboxRecord.PENDING, next_attempt_at__lte=timezone.now()).order_by("next_attempt_at", "id")
+    return list(due[:batch_size])
+
+
+def deliver_once(batch_size: int | None = None, session: requests.Session | None = None) -> BatchOutcome:
+    """Send one batch of due records and record the outcome of each; returns the counts."""
+    if not getattr(settings, "ETWINNING_NSS_URL", ""):
+        return BatchOutcome(0, 0, 0, 0)
+    batch_size = batch_size or settings.ETWINNING_BATCH_SIZE
+    with transaction.atomic():
+        records = _claim(batch_size)
+        if not records:
+            return BatchOutcome(0, 0, 0, 0)
+        # Push the claimed rows into the future while the request is out, so a crashed worker's batch
+        # comes back by itself after the timeout, and another worker does not pick it meanwhile.
+        hold = timezone.now() + timedelta(seconds=settings.ETWINNING_CONNECT_TIMEOUT
+                                          + settings.ETWINNING_READ_TIMEOUT + 30)
+        OutboxRecord.objects.filter(pk__in=[r.pk for r in records]).update(next_attempt_at=hold)
+    body = contract.batch_body([r.payload for r in records])
+    timestamp = int(time.time())
+    headers = {"Content-Type": "application/json", contract.TIMESTAMP_HEADER: str(timestamp),
+               contract.SIGNATURE_HEADER: contract.sign(body, timestamp)}
+    response, error = None, ""
+    try:
+        response = (session or requests).post(
+            settings.ETWINNING_NSS_URL, data=body, headers=headers,
+            timeout=(settings.ETWINNING_CONNECT_TIMEOUT, settings.ETWINNING_READ_TIMEOUT))
+    except requests.RequestException as failure:
+        error = type(failure).__name__
+    return _settle(records, response, error)
+
+
+def _settle(records: list[OutboxRecord], response: requests.Response | None, error: str) -> BatchOutcome:
+    now = timezone.now()
+    status = response.status_code if response is not None else None
+    answer = (response.text[:2000] if response is not None else error)
+    max_age = timedelta(seconds=getattr(settings, "ETWINNING_MAX_RECORD_AGE", 3 * 24 * 3600))
+    delivered = retried = dead = 0
+    with transaction.atomic():
+        for record in records:
+            record.attempts += 1
+            record.last_status = status
+            record.last_error = "" if status is not None and (200 <= status < 300 or status == 409) else answer
+            if status is not None and (200 <= status < 300 or status == 409):
+                record.state, record.delivered_at = OutboxRecord.DELIVERED, now
+                delivered += 1
+            elif status is not None and 400 <= status < 500 and status not in RETRYABLE:
+                record.state = OutboxRecord.DEAD
+                dead += 1
+            elif now - record.created_at > max_age:
+                record.state = OutboxRecord.DEAD
+                dead += 1
+            else:
+                wait = retry_after(response) if status in (429, 503) else None
+                record.next_attempt_at = now + timedelta(seconds=wait if wait is not None else backoff(record.attempts))
+                retried += 1
+            record.save(update_fields=["attempts", "last_status", "last_error", "state", "delivered_at",
+                                       "next_attempt_at"])
+    if status is None or status >= 300:
+        log.warning("NSS delivery: batch of %d answered %s", len(records), status or error)
+    return BatchOutcome(len(records), delivered, retried, dead)
+
+
+def deliver_all(max_batches: int = 1000, session: requests.Session | None = None) -> BatchOutcome:
+    """Send batches until nothing is due (or ``max_batches``); the Celery task runs this."""
+    totals = [0, 0, 0, 0]
+    for _ in range(max_batches):
+        outcome = deliver_once(session=session)
+        totals = [a + b for a, b in zip(totals, (outcome.sent, outcome.delivered, outcome.retried, outcome.dead),
+                                        strict=True)]
+        if outcome.sent == 0 or outcome.delivered == 0:
+            break  # nothing due, or the NSS is not taking records now: the back-off decides when next
+    return BatchOutcome(*totals)
+
+
+def replay_dead(course_key: str = "") -> int:
+    """Put dead records back in the queue (after the NSS fixed what refused them)."""
+    dead = OutboxRecord.objects.filter(state=OutboxRecord.DEAD)
+    if course_key:
+        dead = dead.filter(course_key=course_key)
+    now = timezone.now()
+    # The age limit counts from the replay: a replayed record gets its full time again.
+    return dead.update(state=OutboxRecord.PENDING, next_attempt_at=now, attempts=0, created_at=now)

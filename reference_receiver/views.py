@@ -1,0 +1,81 @@
+"""
+A reference NSS receiver, for the demo and the tests (and for the NSS, as a reading of the contract):
+it checks the signature and the timestamp, stores each record once by its idempotency key, and shows
+what arrived. ``NSS_RECEIVER_FAULTS`` (a list of HTTP statuses, or "timeout") makes it answer the next
+requests badly, to see delivery cope.
+"""
+
+import hashlib
+import hmac
+import json
+import time
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from .models import ReceivedRecord
+
+MAX_SKEW = 300  # seconds between the sender's timestamp and now
+
+
+def _fault():
+    faults = getattr(settings, "NSS_RECEIVER_FAULTS", None)
+    return faults.pop(0) if faults else None
+
+
+@csrf_exempt
+@require_POST
+def receive(request):
+    fault = _fault()
+    if fault == "timeout":
+        time.sleep(float(getattr(settings, "NSS_RECEIVER_TIMEOUT_SLEEP", 3)))
+    elif fault is not None:
+        response = JsonResponse({"error": "injected fault"}, status=int(fault))
+        if int(fault) == 429:
+            response["Retry-After"] = "1"
+        return response
+    secret = settings.NSS_RECEIVER_SECRET.encode()
+    timestamp = request.headers.get("X-NSS-Timestamp", "")
+    signature = request.headers.get("X-NSS-Signature", "")
+    if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > MAX_SKEW:
+        return JsonResponse({"error": "missing or stale timestamp"}, status=401)
+    expected = hmac.new(secret, timestamp.encode() + b"." + request.body, hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(expected, signature):
+        return JsonResponse({"error": "bad signature"}, status=401)
+    try:
+        batch = json.loads(request.body)
+        records = batch["records"]
+        assert batch["schema_version"] == "1.0" and isinstance(records, list)
+    except (ValueError, KeyError, TypeError, AssertionError):
+        return JsonResponse({"error": "not a batch of schema 1.0"}, status=400)
+    stored = duplicates = 0
+    for record in records:
+        try:
+            with transaction.atomic():
+                ReceivedRecord.objects.create(idempotency_key=record["idempotency_key"], record_type=record["type"],
+                                              course_id=record.get("course_id", ""), payload=record)
+            stored += 1
+        except IntegrityError:
+            ReceivedRecord.objects.filter(idempotency_key=record["idempotency_key"]) \
+                .update(deliveries=F("deliveries") + 1)
+            duplicates += 1
+    return JsonResponse({"stored": stored, "duplicates": duplicates})
+
+
+@require_GET
+def arrivals(request):
+    records = ReceivedRecord.objects.order_by("-received_at")[:200]
+    if request.GET.get("format") == "json":
+        return JsonResponse({"count": ReceivedRecord.objects.count(),
+                             "records": [r.payload for r in records]}, json_dumps_params={"ensure_ascii": False})
+    return render(request, "reference_receiver/arrivals.html",
+                  {"records": records, "count": ReceivedRecord.objects.count()})
+
+
+def health(request):
+    return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,118 @@
+"""
+Delivery of the outbox to the reference NSS receiver over real HTTP on loopback (the live server),
+including its failures: errors, throttling, timeouts, duplicates, refusals, a stale record.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from edx_django_utils.plugins import connect_plugin_receivers
+from opaque_keys.edx.keys import CourseKey
+from openedx_events.learning import signals
+from openedx_events.learning.data import CourseData, CourseEnrollmentData, UserData, UserPersonalData
+
+from etwinning_plugin.delivery import outbox
+from etwinning_plugin.models import OutboxRecord
+from reference_receiver.models import ReceivedRecord
+
+pytestmark = pytest.mark.django_db(transaction=True)
+COURSE = CourseKey.from_string("course-v1:NSS+SkillsLabs+2027")
+
+
+@pytest.fixture
+def nss(live_server, settings):
+    settings.ETWINNING_NSS_URL = f"{live_server.url}/nss/records/"
+    settings.ETWINNING_READ_TIMEOUT = 1
+    settings.NSS_RECEIVER_FAULTS = []
+    settings.NSS_RECEIVER_TIMEOUT_SLEEP = 2
+    connect_plugin_receivers("lms.djangoapp")
+    return settings
+
+
+def enrol(count: int, start: int = 0) -> None:
+    for n in range(start, start + count):
+        signals.COURSE_ENROLLMENT_CREATED.send_event(enrollment=CourseEnrollmentData(
+            user=UserData(id=n, is_active=True, pii=UserPersonalData(username=f"u{n}", email=f"u{n}@x.gr")),
+            course=CourseData(course_key=COURSE), mode="audit", is_active=True, creation_date=None))
+
+
+def make_due() -> None:
+    OutboxRecord.objects.filter(state=OutboxRecord.PENDING).update(next_attempt_at=timezone.now())
+
+
+def test_records_arrive_signed_in_batches_and_once(nss):
+    nss.ETWINNING_BATCH_SIZE = 4
+    enrol(10)
+    outcome = outbox.deliver_all()
+    assert (outcome.sent, outcome.delivered) == (10, 10)
+    assert ReceivedRecord.objects.count() == 10
+    assert set(OutboxRecord.objects.values_list("state", flat=True)) == {"delivered"}
+    assert outbox.deliver_all().sent == 0  # nothing left
+    # a record sent again (a worker died after sending, before recording) is stored once
+    OutboxRecord.objects.filter(pk=OutboxRecord.objects.first().pk).update(state="pending",
+                                                                           next_attempt_at=timezone.now())
+    assert outbox.deliver_all().delivered == 1
+    assert ReceivedRecord.objects.count() == 10 and ReceivedRecord.objects.filter(deliveries=2).count() == 1
+
+
+def test_server_errors_and_timeouts_are_retried_with_back_off(nss):
+    enrol(3)
+    nss.NSS_RECEIVER_FAULTS = [500, "timeout"]
+    first = outbox.deliver_once()
+    assert (first.sent, first.retried) == (3, 3)
+    record = OutboxRecord.objects.first()
+    assert record.last_status == 500 and record.attempts == 1
+    assert record.next_attempt_at > timezone.now() + timedelta(seconds=25)  # 30 s back-off, with jitter
+    make_due()
+    second = outbox.deliver_once()
+    assert second.retried == 3 and OutboxRecord.objects.first().last_error == "ReadTimeout"
+    make_due()
+    assert outbox.deliver_once().delivered == 3
+    assert ReceivedRecord.objects.count() == 3
+
+
+def test_throttling_honours_retry_after(nss):
+    enrol(1)
+    nss.NSS_RECEIVER_FAULTS = [429]
+    outbox.deliver_once()
+    record = OutboxRecord.objects.get()
+    assert record.state == "pending" and record.next_attempt_at <= timezone.now() + timedelta(seconds=2)
+
+
+def test_409_counts_as_delivered(nss):
+    enrol(2)
+    nss.NSS_RECEIVER_FAULTS = [409]
+    assert outbox.deliver_once().delivered == 2
+
+
+def test_a_refusal_is_a_dead_letter_kept_with_the_answer_and_replayable(nss):
+    enrol(2)
+    nss.NSS_RECEIVER_SECRET = "another-secret"  # the NSS cannot verify us: 401
+    assert outbox.deliver_once().dead == 2
+    record = OutboxRecord.objects.first()
+    assert record.state == "dead" and record.last_status == 401 and "bad signature" in record.last_error
+    nss.NSS_RECEIVER_SECRET = nss.ETWINNING_NSS_SECRET
+    assert outbox.replay_dead() == 2
+    assert outbox.deliver_all().delivered == 2
+
+
+def test_a_record_too_old_to_retry_becomes_dead(nss):
+    enrol(1)
+    OutboxRecord.objects.update(created_at=timezone.now() - timedelta(days=4))
+    nss.NSS_RECEIVER_FAULTS = [503]
+    assert outbox.deliver_once().dead == 1
+
+
+def test_nothing_is_sent_without_an_nss_address(settings):
+    settings.ETWINNING_NSS_URL = ""
+    assert outbox.deliver_all().sent == 0
+
+
+def test_back_off_grows_and_is_capped():
+    import random
+
+    rng = random.Random(1)
+    delays = [outbox.backoff(n, rng) for n in range(1, 15)]
+    assert 30 <= delays[0] <= 37.5 and 60 <= delays[1] <= 75
+    assert max(delays) <= outbox.MAX_DELAY * 1.25
