@@ -25,6 +25,9 @@ MAX_SKEW = 300  # seconds between the sender's timestamp and now
 
 def _fault():
     faults = getattr(settings, "NSS_RECEIVER_FAULTS", None)
+    delay = float(getattr(settings, "NSS_RECEIVER_DELAY", 0))
+    if delay:
+        time.sleep(delay)  # a slow NSS: a batch stays in flight a while
     return faults.pop(0) if faults else None
 
 
@@ -34,7 +37,7 @@ def receive(request):
     fault = _fault()
     if fault == "timeout":
         time.sleep(float(getattr(settings, "NSS_RECEIVER_TIMEOUT_SLEEP", 3)))
-    elif fault is not None:
+    elif fault is not None and int(fault) != 409:  # a 409 means "already stored": it is answered below
         response = JsonResponse({"error": "injected fault"}, status=int(fault))
         if int(fault) == 429:
             response["Retry-After"] = "1"
@@ -64,6 +67,8 @@ def receive(request):
             ReceivedRecord.objects.filter(idempotency_key=record["idempotency_key"]) \
                 .update(deliveries=F("deliveries") + 1)
             duplicates += 1
+    if fault is not None and fault != "timeout" and int(fault) == 409:
+        return JsonResponse({"stored": stored, "duplicates": duplicates}, status=409)
     return JsonResponse({"stored": stored, "duplicates": duplicates})
 
 

@@ -48,7 +48,8 @@ class BatchOutcome:
 
 def backoff(attempts: int, rng: random.Random | None = None) -> float:
     """Seconds before the next try: exponential, capped, with up to 25% random jitter."""
-    delay = min(BASE_DELAY * 2 ** max(attempts - 1, 0), MAX_DELAY)
+    base = getattr(settings, "ETWINNING_RETRY_BASE_DELAY", BASE_DELAY)
+    delay = min(base * 2 ** max(attempts - 1, 0), MAX_DELAY)
     return delay * (1 + (rng or random).random() * 0.25)
 
 
@@ -83,7 +84,8 @@ def deliver_once(batch_size: int | None = None, session: requests.Session | None
         # Push the claimed rows into the future while the request is out, so a crashed worker's batch
         # comes back by itself after the timeout, and another worker does not pick it meanwhile.
         hold = timezone.now() + timedelta(seconds=settings.ETWINNING_CONNECT_TIMEOUT
-                                          + settings.ETWINNING_READ_TIMEOUT + 30)
+                                          + settings.ETWINNING_READ_TIMEOUT
+                                          + getattr(settings, "ETWINNING_CLAIM_GRACE", 30))
         OutboxRecord.objects.filter(pk__in=[r.pk for r in records]).update(next_attempt_at=hold)
     body = contract.batch_body([r.payload for r in records])
     timestamp = int(time.time())
