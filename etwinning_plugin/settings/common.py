@@ -25,7 +25,12 @@ DEFAULTS = {
 }
 
 # openedx-filters pipeline steps this plugin adds, filter type → steps
-FILTER_STEPS: dict[str, list[str]] = {}
+FILTER_STEPS: dict[str, list[str]] = {
+    "org.openedx.learning.instructor.dashboard.render.started.v1": [
+        "etwinning_plugin.reports.dashboard.AddCourseFiguresSection"],
+    "org.openedx.learning.instructor.dashboard.tabs.requested.v1": [
+        "etwinning_plugin.reports.dashboard.AddCourseFiguresTab"],
+}
 
 
 def merge_filters_config(settings, filter_steps: dict[str, list[str]]) -> None:

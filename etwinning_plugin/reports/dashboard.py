@@ -1,0 +1,52 @@
+"""
+The course figures in the instructor dashboard, through openedx-filters pipeline steps:
+``InstructorDashboardRenderStarted`` adds a section to the legacy dashboard, and
+``InstructorDashboardTabsRequested`` a tab to the instructor MFE, which opens the figures page.
+"""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from openedx_filters import PipelineStep
+from web_fragments.fragment import Fragment
+
+from .figures import course_figures
+
+SECTION_KEY = "etwinning_figures"
+
+
+def figures_html(figures: dict) -> str:
+    """The figures as a page section: tables a screen reader reads, and bars a person reads at a glance."""
+    return render_to_string("etwinning_plugin/figures_section.html", {"figures": figures})
+
+
+class AddCourseFiguresSection(PipelineStep):
+    """``org.openedx.learning.instructor.dashboard.render.started.v1``."""
+
+    def run_filter(self, context, template_name):  # pylint: disable=arguments-differ
+        course = context.get("course")
+        if course is None:
+            return {"context": context, "template_name": template_name}
+        course_key = str(course.id)
+        context.setdefault("sections", []).append({
+            "section_key": SECTION_KEY,
+            "section_display_name": _("eTwinning Skills Labs"),
+            "course_id": course_key,
+            "fragment": Fragment(figures_html(course_figures(course_key))),
+            # the Mako template etwinning_plugin/templates/etwinning_plugin/etwinning_figures.html
+            "template_path_prefix": "/etwinning_plugin/",
+        })
+        return {"context": context, "template_name": template_name}
+
+
+class AddCourseFiguresTab(PipelineStep):
+    """``org.openedx.learning.instructor.dashboard.tabs.requested.v1`` (the instructor MFE)."""
+
+    def run_filter(self, tabs, user, course_key):  # pylint: disable=arguments-differ
+        tabs = list(tabs or [])
+        if not any(tab.get("tab_id") == SECTION_KEY for tab in tabs):
+            tabs.append({"tab_id": SECTION_KEY, "title": _("eTwinning Skills Labs"), "sort_order": 90,
+                         "url": reverse("etwinning:course-figures-page", kwargs={"course_id": str(course_key)})})
+        return {"tabs": tabs, "user": user, "course_key": course_key}

@@ -1,0 +1,44 @@
+"""Who may read a course's figures: the course's staff and instructors, global staff, and NSS staff."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+from opaque_keys import InvalidKeyError
+from opaque_keys.edx.keys import CourseKey
+from rest_framework.permissions import BasePermission
+
+NSS_STAFF_GROUP = "etwinning_nss_staff"
+
+
+def platform_course_staff(user, course_key: CourseKey) -> bool:
+    """The platform's own roles (edx-platform's CourseStaffRole and CourseInstructorRole)."""
+    try:
+        from common.djangoapps.student.roles import CourseInstructorRole, CourseStaffRole  # noqa: PLC0415
+    except ImportError:  # not inside edx-platform: nobody is course staff by that rule
+        return False
+    return CourseStaffRole(course_key).has_user(user) or CourseInstructorRole(course_key).has_user(user)
+
+
+def is_course_staff(user, course_key: CourseKey) -> bool:
+    check = import_string(getattr(settings, "ETWINNING_COURSE_STAFF_CHECK",
+                                  "etwinning_plugin.rest_api.permissions.platform_course_staff"))
+    return bool(check(user, course_key))
+
+
+class CanReadCourseFigures(BasePermission):
+    """Global staff, members of the NSS staff group, and the course's own staff."""
+
+    message = "Only the course's staff and the NSS can read its figures."
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        if not user or not user.is_authenticated:
+            return False
+        if user.is_staff or user.groups.filter(name=NSS_STAFF_GROUP).exists():
+            return True
+        try:
+            course_key = CourseKey.from_string(view.kwargs["course_id"])
+        except (InvalidKeyError, KeyError):
+            return False
+        return is_course_staff(user, course_key)

@@ -1,0 +1,76 @@
+"""The course figures over HTTP, for course staff and the NSS (session or JWT authentication)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from edx_rest_framework_extensions.auth.jwt.authentication import JwtAuthentication
+from edx_rest_framework_extensions.auth.session.authentication import SessionAuthenticationAllowInactiveUser
+from opaque_keys import InvalidKeyError
+from opaque_keys.edx.keys import CourseKey
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ..reports.figures import course_figures, figures_csv_rows
+from .permissions import CanReadCourseFigures
+
+
+class FiguresCSVRenderer(BaseRenderer):
+    """``?format=csv``: the figures as the CSV of ``etwinning_report --format csv``."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        out = io.StringIO()
+        rows = figures_csv_rows(data) if "survey" in (data or {}) else [[key, value] for key, value in
+                                                                          (data or {}).items()]
+        csv.writer(out).writerows(rows)
+        return out.getvalue().encode("utf-8")
+
+
+class CourseFiguresView(APIView):
+    """
+    ``GET /etwinning/api/v1/courses/<course_id>/figures/`` (``?format=csv`` for CSV): enrolled,
+    completed, new eTwinning teachers and schools, and the survey items with counts and shares.
+    """
+
+    # JWT first: its WWW-Authenticate header makes an anonymous request a 401, not a 403.
+    authentication_classes = (JwtAuthentication, SessionAuthenticationAllowInactiveUser)
+    permission_classes = (CanReadCourseFigures,)
+    renderer_classes = (JSONRenderer, FiguresCSVRenderer)
+
+    def get(self, request, course_id: str):
+        try:
+            CourseKey.from_string(course_id)
+        except InvalidKeyError:
+            return Response({"error": "not a course key"}, status=400)
+        response = Response(course_figures(course_id))
+        if request.accepted_renderer.format == "csv":
+            response["Content-Disposition"] = 'attachment; filename="course-figures.csv"'
+        return response
+
+
+class FiguresHTMLRenderer(BaseRenderer):
+    media_type = "text/html"
+    format = "html"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        from django.template.loader import render_to_string  # noqa: PLC0415
+
+        from ..reports.dashboard import figures_html  # noqa: PLC0415
+
+        course_id = renderer_context["kwargs"]["course_id"]
+        section = figures_html(data) if "survey" in (data or {}) else ""
+        return render_to_string("etwinning_plugin/figures_page.html",
+                                {"course_id": course_id, "section": section}).encode("utf-8")
+
+
+class CourseFiguresPage(CourseFiguresView):
+    """``/etwinning/courses/<course_id>/figures/``: the figures page the instructor MFE's tab opens."""
+
+    renderer_classes = (FiguresHTMLRenderer, FiguresCSVRenderer)

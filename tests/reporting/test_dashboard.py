@@ -1,0 +1,49 @@
+"""The instructor dashboard's figures: the openedx-filters steps called directly, and the page."""
+
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth.models import User
+from opaque_keys.edx.keys import CourseKey
+from openedx_filters.learning.filters import InstructorDashboardRenderStarted, InstructorDashboardTabsRequested
+
+from etwinning_plugin.reports.dashboard import AddCourseFiguresSection, AddCourseFiguresTab
+from tests.reporting.test_figures_api import COURSE, roles  # noqa: F401 - the course-staff stand-in
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_legacy_dashboard_gets_a_figures_section():
+    step = AddCourseFiguresSection(InstructorDashboardRenderStarted.filter_type, [])
+    context = {"course": SimpleNamespace(id=CourseKey.from_string(COURSE)), "sections": [{"section_key": "x"}]}
+    result = step.run_filter(context=context, template_name="instructor_dashboard_2.html")
+    section = result["context"]["sections"][-1]
+    assert section["section_key"] == "etwinning_figures" and section["course_id"] == COURSE
+    assert "The course in numbers" in section["fragment"].body_html()
+    assert result["context"]["sections"][0] == {"section_key": "x"}  # others' sections are kept
+
+
+def test_the_instructor_mfe_gets_a_tab_once():
+    step = AddCourseFiguresTab(InstructorDashboardTabsRequested.filter_type, [])
+    course_key = CourseKey.from_string(COURSE)
+    tabs = step.run_filter(tabs=[{"tab_id": "grading"}], user=None, course_key=course_key)["tabs"]
+    again = step.run_filter(tabs=tabs, user=None, course_key=course_key)["tabs"]
+    assert [t["tab_id"] for t in again] == ["grading", "etwinning_figures"]
+    assert again[1]["url"] == f"/etwinning/courses/{COURSE}/figures/"
+
+
+def test_the_filter_configuration_runs_our_steps(settings):
+    """Through the real openedx-filters pipeline, as the platform runs it."""
+    from etwinning_plugin.settings.common import FILTER_STEPS, merge_filters_config
+
+    merge_filters_config(settings, FILTER_STEPS)
+    tabs, _user, _key = InstructorDashboardTabsRequested.run_filter(
+        tabs=[], user=None, course_key=CourseKey.from_string(COURSE))
+    assert [t["tab_id"] for t in tabs] == ["etwinning_figures"]
+
+
+def test_the_figures_page_is_for_staff(client):
+    assert client.get(f"/etwinning/courses/{COURSE}/figures/").status_code == 401
+    client.force_login(User.objects.create_user("maria", password="x"))
+    page = client.get(f"/etwinning/courses/{COURSE}/figures/")
+    assert page.status_code == 200 and "The course in numbers" in page.content.decode()
