@@ -1,0 +1,49 @@
+"""
+manage.py etwinning_reconcile [--course-id C]: re-derive from the recorded facts every record that
+should have been queued for the NSS, and queue the missing ones (by idempotency key: nothing twice).
+"""
+
+from django.core.management.base import BaseCommand
+
+from etwinning_plugin.delivery import contract
+from etwinning_plugin.models import CompletionFact, EnrollmentFact, OutboxRecord
+from etwinning_plugin.receivers import PASSED_CERTIFICATE_STATUSES, queue
+
+
+class Command(BaseCommand):
+    help = "Queue for the NSS whatever the recorded enrolments and completions imply and the outbox lacks."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--course-id", default="")
+
+    def handle(self, *args, **options):
+        enrollments = EnrollmentFact.objects.all()
+        completions = CompletionFact.objects.all()
+        if options["course_id"]:
+            enrollments = enrollments.filter(course_key=options["course_id"])
+            completions = completions.filter(course_key=options["course_id"])
+        before = OutboxRecord.objects.count()
+        total = enrollments.count() + completions.count()
+        done = 0
+        for fact in enrollments.iterator(chunk_size=2000):
+            queue(contract.enrollment_record(fact.course_key, fact.user_id, mode=fact.mode, is_active=fact.is_active,
+                                             enrolled_at=fact.enrolled_at, occurred_at=fact.updated_at))
+            done += 1
+            self._progress(done, total)
+        for fact in completions.iterator(chunk_size=2000):
+            if fact.is_passing:
+                queue(contract.completion_record(fact.course_key, fact.user_id, basis="passing_status", passed=True,
+                                                 grade=fact.percent_grade, certificate_status=fact.certificate_status,
+                                                 occurred_at=fact.updated_at))
+            if fact.certificate_status:
+                queue(contract.completion_record(
+                    fact.course_key, fact.user_id, basis="certificate",
+                    passed=fact.certificate_status in PASSED_CERTIFICATE_STATUSES, grade=fact.percent_grade,
+                    certificate_status=fact.certificate_status, occurred_at=fact.updated_at))
+            done += 1
+            self._progress(done, total)
+        self.stdout.write(f"{total} facts checked; {OutboxRecord.objects.count() - before} missing records queued")
+
+    def _progress(self, done: int, total: int) -> None:
+        if done % 5000 == 0 or done == total:
+            self.stderr.write(f"  {done}/{total} facts", ending="\r" if done < total else "\n")
