@@ -28,6 +28,9 @@ JS_CATALOGS = PACKAGE / "public" / "js" / "translations"
 LANGUAGES = ("el", "en")
 PY_FUNCS = {"N_", "_", "gettext"}
 TEMPLATE_T = re.compile(r"""\{%\s*t\s+(?P<q>["'])(?P<msg>.*?)(?P=q)""")
+DJANGO_TRANS = re.compile(r"""\{%\s*trans\s+(?P<q>["'])(?P<msg>.*?)(?P=q)""")
+PLUGIN = ROOT / "etwinning_plugin"
+PLUGIN_LOCALE = PLUGIN / "locale"  # Django's catalogue (domain "django") for the plugin's own pages
 TEMPLATE_TN = re.compile(r"""\{%\s*tn\s+(?P<q>["'])(?P<one>.*?)(?P=q)\s+(?P<q2>["'])(?P<many>.*?)(?P=q2)""")
 JS_GETTEXT = re.compile(r"""gettext\(\s*"((?:[^"\\]|\\.)*)"\s*\)""")
 HEADER = {
@@ -67,6 +70,9 @@ def extract() -> tuple[dict[str, set[str]], set[str]]:
             add(match.group("msg"), path)
         for match in TEMPLATE_TN.finditer(text):
             add(match.group("one"), path, plural=match.group("many"))
+    for path in sorted((PLUGIN / "templates").rglob("*.html")):
+        for match in DJANGO_TRANS.finditer(path.read_text(encoding="utf-8")):
+            add(match.group("msg"), path)
     for path in sorted((PACKAGE / "public" / "js").glob("*.js")):
         for match in JS_GETTEXT.finditer(path.read_text(encoding="utf-8")):
             msgid = json.loads(f'"{match.group(1)}"')
@@ -125,6 +131,8 @@ def outputs() -> dict[Path, bytes]:
         files[mo_file] = Path(str(mo_file) + ".tmp").read_bytes()
         Path(str(mo_file) + ".tmp").unlink()
         files[JS_CATALOGS / language / "text.js"] = js_catalogue(language, po, js_ids).encode("utf-8")
+        # The plugin's pages translate through Django, which reads <app>/locale/<lang>/LC_MESSAGES/django.mo.
+        files[PLUGIN_LOCALE / language / "LC_MESSAGES" / "django.mo"] = files[mo_file]
     return files
 
 

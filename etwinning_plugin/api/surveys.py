@@ -96,6 +96,19 @@ def _store(ref: SurveyRef, learner_id: str, answers: dict[str, int], comment: st
         SurveyAnswer(response=response, usage_key=ref.usage_key, item_key=key, value=value)
         for key, value in answers.items()
     ])
+    _report(ref, response, answers, learner_id, now)
+
+
+def _report(ref: SurveyRef, response: SurveyResponse, answers: dict[str, int], learner_id: str, now) -> None:
+    """Queue the response for the NSS with the answers: named only if the learner agreed to share."""
+    from ..delivery import contract  # noqa: PLC0415 - reporting is optional at import time
+    from ..models import EtwinningRegistration  # noqa: PLC0415
+    from ..receivers import queue  # noqa: PLC0415
+
+    consented = not ref.anonymous and EtwinningRegistration.objects.filter(
+        course_key=ref.course_key, learner_id=learner_id, consent_to_share_profile=True).exists()
+    queue(contract.survey_response_record(ref.course_key, ref.usage_key, response.public_id, answers,
+                                          learner_id=learner_id if consented else None, occurred_at=now))
 
 
 def _locked_response(ref: SurveyRef, learner_id: str, comment: str, now, allow_changes: bool) -> SurveyResponse:

@@ -87,6 +87,47 @@ def completion_record(course_key: str, user_id: str, *, basis: str, passed: bool
     }
 
 
+def survey_response_record(course_key: str, usage_key: str, response_id: str, answers: dict[str, int], *,
+                           learner_id: str | None, occurred_at: datetime) -> dict:
+    """
+    One respondent's answers. ``learner`` is present only when the learner agreed to share their
+    eTwinning profile with the NSS (``learner_id`` given); otherwise the record is anonymous. A
+    changed answer is a new record with the same ``response_id``: the NSS keeps the newest.
+    """
+    record = {
+        "type": "survey_response",
+        "schema_version": SCHEMA_VERSION,
+        "idempotency_key": idempotency_key("survey_response", course_key, usage_key, response_id,
+                                           json.dumps(answers, sort_keys=True)),
+        "occurred_at": _iso(occurred_at),
+        "course_id": course_key,
+        "survey_id": usage_key,
+        "response_id": response_id,
+        "answers": answers,
+    }
+    if learner_id is not None:
+        record["learner"] = pseudonym(learner_id)
+    return record
+
+
+def registration_record(course_key: str, learner_id: str, *, teacher_new: bool, school_new: bool, school_key: str,
+                        profile_url: str | None, occurred_at: datetime) -> dict:
+    """A teacher's (and school's) eTwinning registration; the profile address only with consent."""
+    return {
+        "type": "registration",
+        "schema_version": SCHEMA_VERSION,
+        "idempotency_key": idempotency_key("registration", course_key, learner_id, teacher_new, school_new,
+                                           school_key, profile_url or ""),
+        "occurred_at": _iso(occurred_at),
+        "course_id": course_key,
+        "learner": pseudonym(learner_id),
+        "teacher_registered_during_course": teacher_new,
+        "school_registered_during_course": school_new,
+        "school": hashlib.sha256(school_key.encode("utf-8")).hexdigest()[:32],
+        "profile_url": profile_url,
+    }
+
+
 def sign(body: bytes, timestamp: int) -> str:
     """
     The signature the NSS checks: hex HMAC-SHA256, keyed with ETWINNING_NSS_SECRET, over

@@ -16,7 +16,10 @@ pytestmark = pytest.mark.django_db
 def test_the_legacy_dashboard_gets_a_figures_section():
     step = AddCourseFiguresSection(InstructorDashboardRenderStarted.filter_type, [])
     context = {"course": SimpleNamespace(id=CourseKey.from_string(COURSE)), "sections": [{"section_key": "x"}]}
-    result = step.run_filter(context=context, template_name="instructor_dashboard_2.html")
+    from django.utils import translation
+
+    with translation.override("en"):
+        result = step.run_filter(context=context, template_name="instructor_dashboard_2.html")
     section = result["context"]["sections"][-1]
     assert section["section_key"] == "etwinning_figures" and section["course_id"] == COURSE
     assert "The course in numbers" in section["fragment"].body_html()
@@ -45,5 +48,17 @@ def test_the_filter_configuration_runs_our_steps(settings):
 def test_the_figures_page_is_for_staff(client):
     assert client.get(f"/etwinning/courses/{COURSE}/figures/").status_code == 401
     client.force_login(User.objects.create_user("maria", password="x"))
-    page = client.get(f"/etwinning/courses/{COURSE}/figures/")
+    page = client.get(f"/etwinning/courses/{COURSE}/figures/", HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200 and "The course in numbers" in page.content.decode()
+
+
+def test_the_figures_section_speaks_greek():
+    from django.utils import translation
+
+    step = AddCourseFiguresSection(InstructorDashboardRenderStarted.filter_type, [])
+    with translation.override("el"):
+        result = step.run_filter(context={"course": SimpleNamespace(id=CourseKey.from_string(COURSE))},
+                                 template_name="t")
+    section = result["context"]["sections"][-1]
+    assert "Το μάθημα σε αριθμούς" in section["fragment"].body_html()
+    assert section["section_display_name"] == "eTwinning και Εργαστήρια Δεξιοτήτων"

@@ -123,3 +123,29 @@ def test_every_record_matches_its_json_schema():
     for record in OutboxRecord.objects.all():
         jsonschema.validate(record.payload, contract.schema(record.record_type),
                             format_checker=jsonschema.FormatChecker())
+
+
+def test_survey_and_registration_records_are_queued_with_consent_respected(scenario_factory):
+    jsonschema = pytest.importorskip("jsonschema")
+    from skillslab_xblock.survey import NSS_ITEMS
+
+    answers = {item["key"]: 5 for item in NSS_ITEMS}
+    blocks = scenario_factory("<vertical_demo><etwinning_registration/><etwinning_survey/></vertical_demo>",
+                              "etwinning_survey")
+    registration = blocks.usage_ids("etwinning_registration")[0]
+    profile = "https://school-education.ec.europa.eu/en/people/x"
+    for student, consent in (("anna", True), ("luis", False)):
+        blocks.post("save_registration", {"profile_url": profile, "school_name": "S", "school_code": "1",
+                                          "region": "", "teacher_registered_during_course": True,
+                                          "school_registered_during_course": True,
+                                          "consent_to_share_profile": consent}, student=student, usage_id=registration)
+        assert blocks.post("submit", {"answers": answers}, student=student).status == 200
+    records = {(r.record_type, r.payload.get("learner")): r.payload for r in OutboxRecord.objects.all()}
+    anna, luis = contract.pseudonym("anna"), contract.pseudonym("luis")
+    assert records[("registration", anna)]["profile_url"] == profile
+    assert records[("registration", luis)]["profile_url"] is None
+    assert ("survey_response", anna) in records  # consented: named by pseudonym
+    assert ("survey_response", None) in records and ("survey_response", luis) not in records  # anonymous
+    for record in OutboxRecord.objects.all():
+        jsonschema.validate(record.payload, contract.schema(record.record_type),
+                            format_checker=jsonschema.FormatChecker())
