@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""
+Reporting: what recording a platform event costs, how fast the outbox is delivered, and how long
+the course figures take for a million enrolments.
+
+    .venv/bin/python benchmarks/bench_reporting.py [--events 2000] [--deliver 5000] [--enrolments 1000000]
+    DJANGO_SETTINGS_MODULE=tests.settings_mariadb SKILLSLAB_MARIADB_SOCKET=... .venv/bin/python ...
+
+- ``record an event``: COURSE_ENROLLMENT_CREATED sent with our receivers connected (fact, receipt and
+  outbox record in one transaction), against the bar PRODUCT.md sets: one small database insert.
+- ``delivery``: records per second from the outbox to the reference NSS receiver, a separate
+  process on loopback, in signed batches of ETWINNING_BATCH_SIZE.
+- ``course figures``: ``course_figures`` over N enrolment facts (half passing), with the peak of
+  Python memory it allocates (tracemalloc): flat, because only counts leave the database.
+
+Not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("SKILLSLAB_VAR_DIR", tempfile.mkdtemp(prefix="skillslab-bench-"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from edx_django_utils.plugins import connect_plugin_receivers  # noqa: E402
+from opaque_keys.edx.keys import CourseKey  # noqa: E402
+from openedx_events.learning import signals  # noqa: E402
+from openedx_events.learning.data import CourseData, CourseEnrollmentData, UserData, UserPersonalData  # noqa: E402
+
+from etwinning_plugin.delivery import outbox  # noqa: E402
+from etwinning_plugin.models import CompletionFact, EnrollmentFact, OutboxRecord, PlatformEventReceipt  # noqa: E402
+from etwinning_plugin.reports.figures import course_figures  # noqa: E402
+
+COURSE = CourseKey.from_string("course-v1:NSS+Bench+2027")
+
+
+def enrollment(n: int) -> CourseEnrollmentData:
+    return CourseEnrollmentData(user=UserData(id=n, is_active=True, pii=UserPersonalData(username=f"u{n}",
+                                                                                          email=f"u{n}@x.gr")),
+                                course=CourseData(course_key=COURSE), mode="audit", is_active=True,
+                                creation_date=None)
+
+
+def median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def bench_events(count: int) -> tuple[float, float]:
+    connect_plugin_receivers("lms.djangoapp")
+    ours, insert = [], []
+    for n in range(count):
+        data = enrollment(1_000_000 + n)
+        start = time.perf_counter()
+        signals.COURSE_ENROLLMENT_CREATED.send_event(enrollment=data)
+        ours.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        PlatformEventReceipt.objects.create(event_id=f"bench-insert-{n}", event_type="bench")
+        insert.append(time.perf_counter() - start)
+    return median_ms(ours), median_ms(insert)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def bench_delivery(count: int) -> float:
+    OutboxRecord.objects.all().delete()
+    now = timezone.now()
+    OutboxRecord.objects.bulk_create([OutboxRecord(
+        idempotency_key=f"{n:064x}", record_type="enrollment", schema_version="1.0", course_key=str(COURSE),
+        payload={"type": "enrollment", "idempotency_key": f"{n:064x}", "course_id": str(COURSE)},
+        next_attempt_at=now) for n in range(count)], batch_size=2000)
+    port = free_port()
+    env = {**os.environ, "NSS_RECEIVER_DELAY": "0"}
+    receiver = subprocess.Popen([sys.executable, "-m", "django", "runserver", f"127.0.0.1:{port}", "--noreload"],
+                                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.1)
+        settings.ETWINNING_NSS_URL = f"http://127.0.0.1:{port}/nss/records/"
+        start = time.perf_counter()
+        result = outbox.deliver_all()
+        elapsed = time.perf_counter() - start
+        assert result.delivered == count, result
+        return count / elapsed
+    finally:
+        receiver.terminate()
+        receiver.wait(10)
+
+
+def bench_figures(enrolments: int) -> tuple[float, float]:
+    EnrollmentFact.objects.filter(course_key=str(COURSE)).delete()
+    CompletionFact.objects.filter(course_key=str(COURSE)).delete()
+    now = timezone.now()
+    for start in range(0, enrolments, 20_000):
+        stop = min(start + 20_000, enrolments)
+        EnrollmentFact.objects.bulk_create([EnrollmentFact(course_key=str(COURSE), user_id=str(n), mode="audit",
+                                                           is_active=True, updated_at=now)
+                                            for n in range(start, stop)], batch_size=5000)
+        CompletionFact.objects.bulk_create([CompletionFact(course_key=str(COURSE), user_id=str(n), is_passing=True,
+                                                           updated_at=now)
+                                            for n in range(start, stop, 2)], batch_size=5000)
+    tracemalloc.start()
+    start = time.perf_counter()
+    figures = course_figures(str(COURSE))
+    elapsed = time.perf_counter() - start
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert figures["enrolled"] == enrolments
+    return elapsed, peak / 1024
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=2000)
+    parser.add_argument("--deliver", type=int, default=5000)
+    parser.add_argument("--enrolments", type=int, default=1_000_000)
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    ours, one_insert = bench_events(args.events)
+    throughput = bench_delivery(args.deliver)
+    seconds, peak_kib = bench_figures(args.enrolments)
+    print(f"database: {connection.vendor}; Python {sys.version.split()[0]}")
+    print(f"record an event     ours {ours:.2f} ms median, one small insert {one_insert:.2f} ms: "
+          f"ratio {ours / one_insert:.2f}")
+    print(f"delivery            {throughput:,.0f} records/s to the reference receiver "
+          f"(batches of {settings.ETWINNING_BATCH_SIZE})")
+    print(f"course figures      {args.enrolments:,} enrolments: {seconds:.2f} s, Python memory peak {peak_kib:,.0f} KiB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
