@@ -150,7 +150,8 @@ def main() -> int:
           f"ratio {ours / one_insert:.2f}")
     print(f"delivery            {throughput:,.0f} records/s to the reference receiver "
           f"(batches of {settings.ETWINNING_BATCH_SIZE})")
-    print(f"course figures      {args.enrolments:,} enrolments: {seconds:.2f} s, Python memory peak {peak_kib:,.0f} KiB")
+    print(f"course figures      {args.enrolments:,} enrolments: {seconds:.2f} s, "
+          f"Python memory peak {peak_kib:,.0f} KiB")
     return 0
 
 
