@@ -6,10 +6,15 @@ and ``cms.djangoapp`` entry points (edx-django-utils' plugin framework) and read
 the URLs to mount and the settings modules to apply, per settings type.
 """
 
+import importlib.util
+
 from django.apps import AppConfig
 from edx_django_utils.plugins.constants import PluginSettings, PluginSignals, PluginURLs
 
 LMS = "lms.djangoapp"
+# The retirement signal lives in edx-platform itself: connect to it only where it exists.
+RETIREMENT_SIGNAL_AVAILABLE = importlib.util.find_spec("openedx.core.djangoapps.user_api") is not None \
+    if importlib.util.find_spec("openedx") is not None else False
 CMS = "cms.djangoapp"
 _SETTINGS = {
     "common": {PluginSettings.RELATIVE_PATH: "settings.common"},
@@ -42,6 +47,10 @@ class EtwinningPluginConfig(AppConfig):
         # events come from the learning side).
         PluginSignals.CONFIG: {
             LMS: {PluginSignals.RELATIVE_PATH: "receivers", PluginSignals.RECEIVERS: [
+                {PluginSignals.RECEIVER_FUNC_NAME: "retire_learner",
+                 PluginSignals.SIGNAL_PATH: "openedx.core.djangoapps.user_api.accounts.signals.USER_RETIRE_LMS_MISC",
+                 PluginSignals.DISPATCH_UID: "etwinning_plugin.user_retire_lms_misc"},
+            ] * RETIREMENT_SIGNAL_AVAILABLE + [
                 {PluginSignals.RECEIVER_FUNC_NAME: function,
                  PluginSignals.SIGNAL_PATH: f"openedx_events.learning.signals.{signal}",
                  PluginSignals.DISPATCH_UID: f"etwinning_plugin.{signal.lower()}"}

@@ -157,3 +157,10 @@ def _completion_fact(course_key: str, user_id: str, metadata) -> CompletionFact:
         course_key=course_key, user_id=user_id, defaults={"updated_at": _when(metadata)})
     fact.updated_at = _when(metadata)
     return fact
+
+
+def retire_learner(sender=None, user=None, **kwargs) -> None:
+    """The LMS's USER_RETIRE_LMS_MISC: see ``retirement.retire`` (imported late: it imports this module)."""
+    from .retirement import retire_learner as receiver  # noqa: PLC0415
+
+    receiver(sender=sender, user=user, **kwargs)

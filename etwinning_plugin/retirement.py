@@ -1,0 +1,70 @@
+"""
+The platform's user retirement (GDPR): erase or anonymise what the plugin holds about a learner,
+and queue a ``retirement`` record so that the NSS forgets them too.
+
+The LMS sends its retirement signals (``USER_RETIRE_LMS_MISC``) with ``user``; the receiver is
+connected from ``plugin_app``. What the learner wrote for a partnership stays with the partnership,
+under a token instead of their id; what was only theirs (their card, registration, survey answers'
+link to them, invitations) is deleted. Counts (enrolled, completed) keep their rows under the token.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from .delivery import contract
+from .models import (
+    CompletionFact,
+    DocumentRevision,
+    EnrollmentFact,
+    EtwinningRegistration,
+    Invitation,
+    PartnershipCard,
+    PartnershipMember,
+    SharedDocument,
+    StepSubmission,
+    SurveyParticipation,
+    SurveyResponse,
+)
+from .receivers import never_raises, queue
+
+log = logging.getLogger(__name__)
+
+
+def retire(user_id: str) -> str:
+    """Erase the learner's personal data here; returns the token that replaces their id."""
+    pseudonym = contract.pseudonym(user_id)
+    token = "retired-" + pseudonym[2:18]
+    with transaction.atomic():
+        queue({**_retirement_record(pseudonym), "idempotency_key": contract.idempotency_key("retirement", pseudonym)})
+        PartnershipCard.objects.filter(learner_id=user_id).delete()
+        EtwinningRegistration.objects.filter(learner_id=user_id).delete()
+        Invitation.objects.filter(from_id=user_id).delete()
+        Invitation.objects.filter(to_id=user_id).delete()
+        SurveyParticipation.objects.filter(learner_id=user_id).delete()
+        SurveyResponse.objects.filter(learner_id=user_id).update(learner_id=None, comment="")
+        PartnershipMember.objects.filter(learner_id=user_id).update(learner_id=token, left_at=timezone.now(),
+                                                                    active_course_key=None)
+        DocumentRevision.objects.filter(author_id=user_id).update(author_id=token)
+        SharedDocument.objects.filter(owner_key=f"learner:{user_id}").update(owner_key=f"learner:{token}")
+        SharedDocument.objects.filter(submitted_by=user_id).update(submitted_by=token)
+        StepSubmission.objects.filter(owner_key=f"learner:{user_id}").update(owner_key=f"learner:{token}")
+        StepSubmission.objects.filter(submitted_by=user_id).update(submitted_by=token)
+        EnrollmentFact.objects.filter(user_id=user_id).update(user_id=token)
+        CompletionFact.objects.filter(user_id=user_id).update(user_id=token)
+    return token
+
+
+def _retirement_record(pseudonym: str) -> dict:
+    return {"type": "retirement", "schema_version": contract.SCHEMA_VERSION, "occurred_at": timezone.now().isoformat(),
+            "course_id": "", "learner": pseudonym}
+
+
+@never_raises
+def retire_learner(sender=None, user=None, **kwargs) -> None:
+    """The receiver of the LMS's ``USER_RETIRE_LMS_MISC`` signal."""
+    if user is not None:
+        retire(str(user.id))
