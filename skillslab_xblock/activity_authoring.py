@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import math
-from datetime import UTC, datetime
+from datetime import UTC
 from pathlib import Path
 
 from web_fragments.fragment import Fragment
@@ -18,7 +18,7 @@ from xblock.validation import ValidationMessage
 
 from . import olx, worksheet
 from .i18n import N_, BlockTranslator, runtime_language
-from .mixins import RequestRejected, learner_json_handler
+from .mixins import RequestRejected, clean_utc_datetime, learner_json_handler
 from .taxonomy import (
     MAX_CATALOGUE_BYTES,
     MAX_TEXT_LENGTH,
@@ -202,19 +202,7 @@ class ActivityAuthoringMixin:
         if "required_steps" in cleaned:  # keep the worksheet's order
             cleaned["required_steps"] = [k for k in worksheet.STEP_KEYS if k in cleaned["required_steps"]]
 
-        deadline = data.get("deadline", self.deadline.isoformat() if self.deadline else "")
-        if deadline in ("", None):
-            cleaned["deadline"] = None
-        elif not isinstance(deadline, str):
-            errors["deadline"] = _("Enter a date and time such as 2026-05-03T21:00.")
-        else:
-            try:
-                parsed = datetime.fromisoformat(deadline.strip())
-                # XBlock's DateTime field stores "%Y-%m-%dT%H:%M:%S.%f" and drops any offset, so
-                # the value is turned into UTC first: 00:00+03:00 must stay 21:00 UTC.
-                cleaned["deadline"] = parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-            except ValueError:
-                errors["deadline"] = _("Enter a date and time such as 2026-05-03T21:00.")
+        clean_utc_datetime(self, data, "deadline", cleaned, errors)
 
         weight = data.get("weight", self.weight)
         if weight in ("", None):

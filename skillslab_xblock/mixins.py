@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
 
@@ -50,6 +51,30 @@ class RequestRejected(Exception):
         self.params = params or {}
         self.field_errors = field_errors or {}
         self.extra = extra or {}  # more for the page, such as both versions of a collision
+
+
+DATE_TIME_HELP = N_("Enter a date and time such as 2026-05-03T21:00.")
+
+
+def clean_utc_datetime(block, data: dict, name: str, values: dict, errors: dict) -> None:
+    """
+    An author's date and time setting (ISO 8601, empty for none) into ``values[name]``, in UTC, or an
+    error into ``errors[name]``. XBlock's DateTime field stores "%Y-%m-%dT%H:%M:%S.%f" and drops any
+    offset, so the value is turned into UTC first: 00:00+03:00 must stay 21:00 UTC.
+    """
+    current = getattr(block, name)
+    value = data.get(name, current.isoformat() if current else "")
+    if value in ("", None):
+        values[name] = None
+        return
+    try:
+        if not isinstance(value, str):
+            raise ValueError(value)
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        errors[name] = block.translator.gettext(DATE_TIME_HELP)
+        return
+    values[name] = parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def json_response(body: Any, status: int = 200) -> Response:
@@ -199,6 +224,14 @@ class SettingsOLXMixin:
             setattr(self, name, value)
         return {"result": "success"}
 
+    # Settings that ``clean_settings`` derives from others and that import must keep too.
+    olx_derived_fields: tuple[str, ...] = ()
+
+    @classmethod
+    def olx_data(cls, node) -> dict:
+        """The settings an OLX node carries: its attributes named in ``editable_fields``."""
+        return {name: node.get(name) for name in cls.editable_fields if node.get(name) is not None}
+
     @classmethod
     def parse_xml(cls, node, runtime, keys):
         from . import olx  # pylint: disable=import-outside-toplevel
@@ -209,7 +242,7 @@ class SettingsOLXMixin:
         except olx.OLXRejected as rejected:
             raise olx.OLXRejected(rejected.message, gettext, **rejected.params) from rejected
         block = runtime.construct_xblock_from_class(cls, keys)
-        data = {name: node.get(name) for name in cls.editable_fields if node.get(name) is not None}
+        data = cls.olx_data(node)
         try:
             values = block.clean_settings(data)
         except RequestRejected as rejected:
@@ -217,6 +250,6 @@ class SettingsOLXMixin:
             raise olx.OLXRejected(N_("The block's OLX has invalid values: {details}"), gettext,
                                   details=details) from rejected
         for name, value in values.items():
-            if name in data:
+            if name in data or name in cls.olx_derived_fields:
                 setattr(block, name, value)
         return block

@@ -19,7 +19,7 @@ from etwinning_plugin import api
 
 from .collaboration import CollaborationMixin
 from .i18n import N_
-from .mixins import RequestRejected, SettingsOLXMixin, SkillsLabBlockMixin, learner_json_handler
+from .mixins import RequestRejected, SettingsOLXMixin, SkillsLabBlockMixin, clean_utc_datetime, learner_json_handler
 from .worksheet import clean_plain_text, render_message
 
 ESEP_HOST = "school-education.ec.europa.eu"
@@ -150,15 +150,7 @@ class EtwinningRegistrationBlock(CollaborationMixin, SettingsOLXMixin, SkillsLab
         if error or not name:
             errors["display_name"] = render_message(error or N_("This field is required."), gettext)
         values["display_name"] = name
-        closes_at = data.get("closes_at", self.closes_at.isoformat() if self.closes_at else "")
-        if closes_at in ("", None):
-            values["closes_at"] = None
-        else:
-            try:
-                parsed = datetime.fromisoformat(str(closes_at).strip())
-                values["closes_at"] = parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-            except ValueError:
-                errors["closes_at"] = gettext("Enter a date and time such as 2026-05-03T21:00.")
+        clean_utc_datetime(self, data, "closes_at", values, errors)
         if set(data) - set(self.editable_fields):
             errors["_"] = gettext("Unexpected data in the request.")
         if errors:

@@ -20,10 +20,9 @@ from xblock.fields import Boolean, DateTime, List, Scope, String
 
 from etwinning_plugin import api
 
-from . import olx
 from .collaboration import CollaborationMixin, rejected_from
-from .i18n import N_, BlockTranslator, runtime_language
-from .mixins import RequestRejected, SettingsOLXMixin, SkillsLabBlockMixin, learner_json_handler
+from .i18n import N_
+from .mixins import RequestRejected, SettingsOLXMixin, SkillsLabBlockMixin, clean_utc_datetime, learner_json_handler
 from .taxonomy import localized
 from .worksheet import clean_plain_text, render_message
 
@@ -309,17 +308,8 @@ class EtwinningSurveyBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockM
         if "anonymous" in data and values.get("anonymous") != self.anonymous \
                 and api.surveys.tallies(self.ref, []).responses:
             errors["anonymous"] = gettext("Learners have already answered: anonymity cannot change now.")
-        deadline = data.get("deadline", self.deadline.isoformat() if self.deadline else "")
-        if deadline in ("", None):
-            values["deadline"] = None
-        else:
-            try:
-                parsed = datetime.fromisoformat(str(deadline).strip())
-                values["deadline"] = parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-            except ValueError:
-                errors["deadline"] = gettext("Enter a date and time such as 2026-05-03T21:00.")
-        if set(data) - {"display_name", "items", "comment_enabled", "anonymous", "allow_changes", "show_results",
-                        "deadline"}:
+        clean_utc_datetime(self, data, "deadline", values, errors)
+        if set(data) - set(self.editable_fields):
             errors["_"] = gettext("Unexpected data in the request.")
         if errors:
             raise RequestRejected(400, N_("The settings were not saved. Please check the marked fields."),
@@ -328,32 +318,20 @@ class EtwinningSurveyBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockM
 
     # --- OLX -------------------------------------------------------------------------------------
 
+    editable_fields = ("display_name", "items", "comment_enabled", "anonymous", "allow_changes", "show_results",
+                       "deadline")
+    olx_derived_fields = ("allow_changes",)  # an anonymous survey turns changes off
+
     @classmethod
-    def parse_xml(cls, node, runtime, keys):
+    def olx_data(cls, node) -> dict:
         """Attributes for the settings, ``<item key><text lang>…</text></item>`` for the items."""
-        gettext = BlockTranslator(runtime_language(None)).gettext
-        try:
-            olx.assert_safe(node)
-        except olx.OLXRejected as rejected:
-            raise olx.OLXRejected(rejected.message, gettext, **rejected.params) from rejected
-        block = runtime.construct_xblock_from_class(cls, keys)
-        data = {name: node.get(name) for name in ("display_name", "comment_enabled", "anonymous", "allow_changes",
-                                                  "show_results", "deadline") if node.get(name) is not None}
+        data = {name: node.get(name) for name in cls.editable_fields if name != "items" and node.get(name) is not None}
         items = [{"key": item.get("key"), "text": {text.get("lang"): "".join(text.itertext())
                                                     for text in item.findall("text")}}
                  for item in node.findall("item")]
         if items:
             data["items"] = items
-        try:
-            values = block.clean_settings(data)
-        except RequestRejected as rejected:
-            details = "; ".join(f"{k}: {v}" for k, v in rejected.field_errors.items())
-            raise olx.OLXRejected(N_("The block's OLX has invalid values: {details}"), gettext,
-                                  details=details) from rejected
-        for name, value in values.items():
-            if name in data or (name == "allow_changes" and values.get("anonymous")):
-                setattr(block, name, value)
-        return block
+        return data
 
     def add_xml_to_node(self, node):
         node.tag = self.scope_ids.block_type
