@@ -51,7 +51,11 @@ def _first_time(metadata) -> bool:
 
 
 def queue(record: dict) -> None:
-    """Add a record to the outbox, once per idempotency key; delivery starts after the commit."""
+    """
+    Add a record to the outbox, once per idempotency key; delivery starts after the commit. Callers
+    build records only when ``contract.reporting_configured()``: a site without the reporting
+    secrets keeps its facts and queues nothing, and no learner's request fails for it.
+    """
     _record, created = OutboxRecord.objects.get_or_create(
         idempotency_key=record["idempotency_key"],
         defaults={"record_type": record["type"], "schema_version": record["schema_version"],
@@ -95,8 +99,9 @@ def _record_enrollment(enrollment, metadata, is_active: bool) -> None:
             course_key=course_key, user_id=user_id,
             defaults={"mode": enrollment.mode or "", "is_active": is_active,
                       "enrolled_at": enrollment.creation_date, "updated_at": _when(metadata)})
-        queue(contract.enrollment_record(course_key, user_id, mode=enrollment.mode or "", is_active=is_active,
-                                         enrolled_at=enrollment.creation_date, occurred_at=_when(metadata)))
+        if contract.reporting_configured():
+            queue(contract.enrollment_record(course_key, user_id, mode=enrollment.mode or "", is_active=is_active,
+                                             enrolled_at=enrollment.creation_date, occurred_at=_when(metadata)))
 
 
 @never_raises
@@ -112,9 +117,10 @@ def record_passing_status(course_passing_status=None, metadata=None, **kwargs) -
         if fact.is_passing and fact.passed_at is None:
             fact.passed_at = _when(metadata)
         fact.save()
-        queue(contract.completion_record(course_key, user_id, basis="passing_status", passed=fact.is_passing,
-                                         grade=fact.percent_grade, certificate_status=fact.certificate_status,
-                                         occurred_at=_when(metadata)))
+        if contract.reporting_configured():
+            queue(contract.completion_record(course_key, user_id, basis="passing_status", passed=fact.is_passing,
+                                             grade=fact.percent_grade, certificate_status=fact.certificate_status,
+                                             occurred_at=_when(metadata)))
 
 
 @never_raises
@@ -133,9 +139,10 @@ def record_certificate(certificate=None, metadata=None, **kwargs) -> None:
         except (TypeError, ValueError):
             pass  # a certificate's grade is text; keep the grade summary's when it is not a number
         fact.save()
-        queue(contract.completion_record(course_key, user_id, basis="certificate",
-                                         passed=status in PASSED_CERTIFICATE_STATUSES, grade=fact.percent_grade,
-                                         certificate_status=status, occurred_at=_when(metadata)))
+        if contract.reporting_configured():
+            queue(contract.completion_record(course_key, user_id, basis="certificate",
+                                             passed=status in PASSED_CERTIFICATE_STATUSES, grade=fact.percent_grade,
+                                             certificate_status=status, occurred_at=_when(metadata)))
 
 
 @never_raises

@@ -10,6 +10,7 @@ link to them, invitations) is deleted. Counts (enrolled, completed) keep their r
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
 from django.db import transaction
@@ -36,10 +37,12 @@ log = logging.getLogger(__name__)
 
 def retire(user_id: str) -> str:
     """Erase the learner's personal data here; returns the token that replaces their id."""
-    pseudonym = contract.pseudonym(user_id)
-    token = "retired-" + pseudonym[2:18]
+    token = "retired-" + hashlib.sha256(f"retired:{user_id}".encode()).hexdigest()[:16]
     with transaction.atomic():
-        queue({**_retirement_record(pseudonym), "idempotency_key": contract.idempotency_key("retirement", pseudonym)})
+        if contract.reporting_configured():
+            pseudonym = contract.pseudonym(user_id)
+            queue({**_retirement_record(pseudonym),
+                   "idempotency_key": contract.idempotency_key("retirement", pseudonym)})
         PartnershipCard.objects.filter(learner_id=user_id).delete()
         EtwinningRegistration.objects.filter(learner_id=user_id).delete()
         Invitation.objects.filter(from_id=user_id).delete()

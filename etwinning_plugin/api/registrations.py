@@ -51,7 +51,8 @@ def save(course_key: str, usage_key: str, learner_id: str, values: dict) -> Regi
         row, _created = EtwinningRegistration.objects.update_or_create(
             course_key=course_key, learner_id=learner_id,
             defaults={"usage_key": usage_key, **{name: values[name] for name in FIELDS}})
-        if row.teacher_registered_during_course or row.school_registered_during_course:
+        if contract.reporting_configured() and (row.teacher_registered_during_course
+                                                or row.school_registered_during_course):
             queue(contract.registration_record(
                 course_key, learner_id, teacher_new=row.teacher_registered_during_course,
                 school_new=row.school_registered_during_course,

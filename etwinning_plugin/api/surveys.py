@@ -105,6 +105,8 @@ def _report(ref: SurveyRef, response: SurveyResponse, answers: dict[str, int], l
     from ..models import EtwinningRegistration  # noqa: PLC0415
     from ..receivers import queue  # noqa: PLC0415
 
+    if not contract.reporting_configured():
+        return
     consented = not ref.anonymous and EtwinningRegistration.objects.filter(
         course_key=ref.course_key, learner_id=learner_id, consent_to_share_profile=True).exists()
     queue(contract.survey_response_record(ref.course_key, ref.usage_key, response.public_id, answers,

@@ -33,6 +33,11 @@ def _secret(name: str) -> bytes:
     return value.encode("utf-8")
 
 
+def reporting_configured() -> bool:
+    """Records can be built only with the site's two secrets; without them facts are kept, not queued."""
+    return bool(getattr(settings, "ETWINNING_PSEUDONYM_KEY", "") and getattr(settings, "ETWINNING_NSS_SECRET", ""))
+
+
 def pseudonym(user_id: str | int) -> str:
     """
     The learner as the NSS sees them without consent: a keyed hash (HMAC-SHA256 with

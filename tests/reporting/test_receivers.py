@@ -106,13 +106,19 @@ def test_passing_certificate_grade_and_revocation():
     assert OutboxRecord.objects.filter(payload__certificate_status="revoked").count() == 1
 
 
-def test_a_failing_receiver_never_lets_an_exception_escape(settings, caplog):
-    """Without the pseudonym key the record cannot be built: the receiver logs and returns."""
-    settings.ETWINNING_PSEUDONYM_KEY = ""
-    responses = signals.COURSE_ENROLLMENT_CREATED.send_event(enrollment=enrollment(), send_robust=False)
+def test_a_failing_receiver_never_lets_an_exception_escape(caplog):
+    """A broken event (no course) fails inside the receiver: it logs the error class and returns."""
+    broken = CourseEnrollmentData(user=user(), course=None, mode="audit", is_active=True, creation_date=NOW)
+    responses = signals.COURSE_ENROLLMENT_CREATED.send_event(enrollment=broken, send_robust=False)
     assert [r for _receiver, r in responses if isinstance(r, Exception)] == []
     assert not EnrollmentFact.objects.exists() and not OutboxRecord.objects.exists()  # one transaction
-    assert "RuntimeError" in caplog.text and "Μαρία" not in caplog.text and "school.gr" not in caplog.text
+    assert "AttributeError" in caplog.text and "Μαρία" not in caplog.text and "school.gr" not in caplog.text
+
+
+def test_without_the_reporting_secrets_facts_are_kept_and_nothing_is_queued(settings):
+    settings.ETWINNING_PSEUDONYM_KEY = ""
+    signals.COURSE_ENROLLMENT_CREATED.send_event(enrollment=enrollment())
+    assert EnrollmentFact.objects.count() == 1 and not OutboxRecord.objects.exists()
 
 
 def test_every_record_matches_its_json_schema():

@@ -101,3 +101,11 @@ def test_olx_round_trip(registration, scenario_factory):
     first = export(registration.block())
     again = scenario_factory(first.decode().split("?>", 1)[1], "etwinning_registration")
     assert export(again.block()) == first
+
+
+def test_a_site_without_reporting_secrets_still_takes_registrations(registration, settings):
+    from etwinning_plugin.models import OutboxRecord
+
+    settings.ETWINNING_PSEUDONYM_KEY = settings.ETWINNING_NSS_SECRET = ""
+    assert registration.post("save_registration", declaration(), student="anna").status == 200
+    assert EtwinningRegistration.objects.count() == 1 and not OutboxRecord.objects.exists()
