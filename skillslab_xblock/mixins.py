@@ -216,6 +216,18 @@ class SettingsOLXMixin:
     Export is XBlock's own (only the fields set).
     """
 
+    def settings_editor(self, template: str, context: dict):
+        """Studio's editor for these settings: ``template`` and the shared form script."""
+        from web_fragments.fragment import Fragment  # pylint: disable=import-outside-toplevel
+
+        frag = Fragment(self.render_template(template, {"block_id": self.dom_id, **context}))
+        frag.add_javascript_url(self.js_catalog_url())
+        frag.add_javascript(self.resource_string("public/js/skillslab_common.js"))
+        frag.add_javascript(self.resource_string("public/js/settings_form.js"))
+        frag.initialize_js("SkillsLabSettingsForm", {"language": self.language,
+                                                      "save_url": self.runtime.handler_url(self, "studio_submit")})
+        return frag
+
     @learner_json_handler
     def studio_submit(self, data: dict, suffix: str = "") -> dict:
         """Save the author's settings; every field is validated and a rejected save changes nothing."""

@@ -276,15 +276,9 @@ class EtwinningPartnersBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBloc
         return {"display_name": name, "max_schools": size, "teamset_id": teamset}
 
     def studio_view(self, context=None) -> Fragment:
-        frag = Fragment(self.render_template("partners/studio.html", {
-            "block_id": self.dom_id, "display_name": self.shown_display_name(), "max_schools": self.max_schools,
-            "teamset_id": self.teamset_id}))
-        frag.add_javascript_url(self.js_catalog_url())
-        frag.add_javascript(self.resource_string("public/js/skillslab_common.js"))
-        frag.add_javascript(self.resource_string("public/js/settings_form.js"))
-        frag.initialize_js("SkillsLabSettingsForm", {"language": self.language,
-                                                      "save_url": self.runtime.handler_url(self, "studio_submit")})
-        return frag
+        return self.settings_editor("partners/studio.html", {
+            "display_name": self.shown_display_name(), "max_schools": self.max_schools,
+            "teamset_id": self.teamset_id})
 
     @staticmethod
     def workbench_scenarios():

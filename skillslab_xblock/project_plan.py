@@ -133,17 +133,11 @@ class EtwinningProjectPlanBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabB
             "required": [self._(plan.section_title(k)) for k in self.required_sections]}))
 
     def studio_view(self, context=None) -> Fragment:
-        frag = Fragment(self.render_template("project_plan/studio.html", {
-            "block_id": self.dom_id, "display_name": self.shown_display_name(), "tag": self.project_tag,
+        return self.settings_editor("project_plan/studio.html", {
+            "display_name": self.shown_display_name(), "tag": self.project_tag,
             "mode": self.collaboration_mode, "teamset_id": self.teamset_id,
             "sections": [{"key": k, "title": self._(t), "required": k in self.required_sections}
-                         for k, t in plan.SECTIONS]}))
-        frag.add_javascript_url(self.js_catalog_url())
-        frag.add_javascript(self.resource_string("public/js/skillslab_common.js"))
-        frag.add_javascript(self.resource_string("public/js/settings_form.js"))
-        frag.initialize_js("SkillsLabSettingsForm", {"language": self.language,
-                                                      "save_url": self.runtime.handler_url(self, "studio_submit")})
-        return frag
+                         for k, t in plan.SECTIONS]})
 
     def student_view_data(self, context=None) -> dict:
         return {"display_name": self.display_name, "project_tag": self.project_tag,

@@ -84,15 +84,9 @@ class EtwinningRegistrationBlock(CollaborationMixin, SettingsOLXMixin, SkillsLab
             "closes_at": self.closes_at.isoformat() if self.closes_at else ""}))
 
     def studio_view(self, context=None) -> Fragment:
-        frag = Fragment(self.render_template("registration/studio.html", {
-            "block_id": self.dom_id, "display_name": self.shown_display_name(),
-            "closes_at": self.closes_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M") if self.closes_at else ""}))
-        frag.add_javascript_url(self.js_catalog_url())
-        frag.add_javascript(self.resource_string("public/js/skillslab_common.js"))
-        frag.add_javascript(self.resource_string("public/js/settings_form.js"))
-        frag.initialize_js("SkillsLabSettingsForm", {"language": self.language,
-                                                      "save_url": self.runtime.handler_url(self, "studio_submit")})
-        return frag
+        return self.settings_editor("registration/studio.html", {
+            "display_name": self.shown_display_name(),
+            "closes_at": self.closes_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M") if self.closes_at else ""})
 
     def student_view_data(self, context=None) -> dict:
         return {"display_name": self.display_name, "closes_at": self.closes_at.isoformat() if self.closes_at else None,

@@ -184,17 +184,11 @@ class EtwinningSurveyBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockM
             "show_results": self.show_results, "deadline": self.deadline.isoformat() if self.deadline else ""}))
 
     def studio_view(self, context=None) -> Fragment:
-        frag = Fragment(self.render_template("survey/studio.html", {
-            "block_id": self.dom_id, "display_name": self.shown_display_name(),
+        return self.settings_editor("survey/studio.html", {
+            "display_name": self.shown_display_name(),
             "items_text": items_to_text(self.items), "comment_enabled": self.comment_enabled,
             "anonymous": self.anonymous, "allow_changes": self.allow_changes, "show_results": self.show_results,
-            "deadline": self.deadline.astimezone(UTC).strftime("%Y-%m-%dT%H:%M") if self.deadline else ""}))
-        frag.add_javascript_url(self.js_catalog_url())
-        frag.add_javascript(self.resource_string("public/js/skillslab_common.js"))
-        frag.add_javascript(self.resource_string("public/js/settings_form.js"))
-        frag.initialize_js("SkillsLabSettingsForm", {"language": self.language,
-                                                      "save_url": self.runtime.handler_url(self, "studio_submit")})
-        return frag
+            "deadline": self.deadline.astimezone(UTC).strftime("%Y-%m-%dT%H:%M") if self.deadline else ""})
 
     def student_view_data(self, context=None) -> dict:
         return {"display_name": self.display_name, "items": self.item_texts(), "comment_enabled": self.comment_enabled,

@@ -39,3 +39,12 @@ def test_the_greek_unit_is_in_greek_by_default(client):
     html = client.get("/scenario/skillslab_activity.2/").content.decode()
     assert "Φύλακες του ποταμού μας" in html  # content
     assert "Κοινός στόχος" in html  # interface
+
+
+@pytest.mark.parametrize("tag", ["etwinning_partners", "etwinning_project_plan", "etwinning_survey",
+                                 "etwinning_registration"])
+def test_every_block_has_a_studio_editor_and_a_preview(scenario_factory, tag):
+    scenario = scenario_factory(f"<{tag}/>", tag)
+    editor = scenario.render("studio_view", lang="el")
+    assert "SkillsLabSettingsForm" in editor and "Αποθήκευση" in editor
+    assert scenario.render("author_view")
