@@ -68,3 +68,14 @@ XBLOCK_SETTINGS.setdefault("EtwinningProjectPlanBlock", {})["poll_seconds"] = 5 
 ETWINNING_NSS_URL = os.environ.get("ETWINNING_NSS_URL", "http://127.0.0.1:8000/nss/records/")
 ETWINNING_NSS_SECRET = NSS_RECEIVER_SECRET = "demo-signing-secret"
 ETWINNING_PSEUDONYM_KEY = "demo-pseudonym-key"
+
+# Deliver while learners work: the blocks' records go to a Celery worker (``./dev demo`` starts it)
+# through a broker made of folders under var/, then to the receiver above.
+ETWINNING_REPORTING_ENABLED = True
+_BROKER = VAR / "broker"
+for _folder in ("in", "processed"):
+    (_BROKER / _folder).mkdir(parents=True, exist_ok=True)
+CELERY_BROKER_URL = "filesystem://"
+CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": str(_BROKER / "in"), "data_folder_out": str(_BROKER / "in"),
+                                   "processed_folder": str(_BROKER / "processed")}
+CELERY_TASK_IGNORE_RESULT = True

@@ -3,6 +3,8 @@
 from django.urls import include, re_path
 from workbench.urls import urlpatterns as workbench_urlpatterns
 
+from demo import celery_app  # noqa: F401 - makes the demo's Celery app the one tasks are sent with
+
 urlpatterns = [
     re_path(r"^etwinning/", include("etwinning_plugin.urls", namespace="etwinning")),
     re_path(r"^nss/", include("reference_receiver.urls")),  # the reference NSS receiver (demo and tests)

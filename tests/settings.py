@@ -18,3 +18,6 @@ DATABASES["default"]["OPTIONS"] = {"timeout": 20}  # noqa: F405
 # Reporting secrets for the tests (never these values anywhere else).
 ETWINNING_NSS_SECRET = NSS_RECEIVER_SECRET = "test-signing-secret"
 ETWINNING_PSEUDONYM_KEY = "test-pseudonym-key"
+
+# The demo delivers through a Celery worker; the tests deliver explicitly (tests/reporting).
+ETWINNING_REPORTING_ENABLED = False
