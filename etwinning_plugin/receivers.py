@@ -38,16 +38,33 @@ def never_raises(receiver):
     return wrapper
 
 
-def _first_time(metadata) -> bool:
-    """Mark the event as recorded; False when it already was (a duplicate delivery)."""
-    if metadata is None:
-        return True
-    try:
-        with transaction.atomic():
-            PlatformEventReceipt.objects.create(event_id=str(metadata.id), event_type=metadata.event_type)
-        return True
-    except IntegrityError:
-        return False
+def _once(metadata, work) -> None:
+    """
+    Run ``work`` in one transaction with the event's receipt, unless the event was recorded already.
+
+    The receipt is inserted without a savepoint of its own (fewer statements in the platform's
+    request): a duplicate aborts the whole transaction, which is what a duplicate should do. A
+    clash on another unique key (another event about the same learner, at the same moment) is
+    tried again.
+    """
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                if metadata is not None:
+                    PlatformEventReceipt.objects.create(event_id=str(metadata.id), event_type=metadata.event_type)
+                work()
+            return
+        except IntegrityError:
+            if metadata is not None and PlatformEventReceipt.objects.filter(event_id=str(metadata.id)).exists():
+                return  # the same event, delivered again
+            if attempt == 2:
+                raise
+
+
+def _upsert(model, keys: dict, values: dict) -> None:
+    """Update the fact, or create it: one statement when it exists."""
+    if not model.objects.filter(**keys).update(**values):
+        model.objects.create(**keys, **values)
 
 
 def queue(record: dict) -> None:
@@ -56,11 +73,12 @@ def queue(record: dict) -> None:
     build records only when ``contract.reporting_configured()``: a site without the reporting
     secrets keeps its facts and queues nothing, and no learner's request fails for it.
     """
-    _record, created = OutboxRecord.objects.get_or_create(
-        idempotency_key=record["idempotency_key"],
-        defaults={"record_type": record["type"], "schema_version": record["schema_version"],
-                  "course_key": record.get("course_id", ""), "payload": record, "next_attempt_at": timezone.now()})
-    if created and getattr(settings, "ETWINNING_REPORTING_ENABLED", False):
+    # One INSERT that ignores a key already queued (ON CONFLICT DO NOTHING / INSERT IGNORE).
+    OutboxRecord.objects.bulk_create([OutboxRecord(
+        idempotency_key=record["idempotency_key"], record_type=record["type"],
+        schema_version=record["schema_version"], course_key=record.get("course_id", ""), payload=record,
+        next_attempt_at=timezone.now())], ignore_conflicts=True)
+    if getattr(settings, "ETWINNING_REPORTING_ENABLED", False):
         transaction.on_commit(_start_delivery)
 
 
@@ -92,16 +110,16 @@ def record_unenrollment(enrollment=None, metadata=None, **kwargs) -> None:
 
 def _record_enrollment(enrollment, metadata, is_active: bool) -> None:
     course_key, user_id = str(enrollment.course.course_key), str(enrollment.user.id)
-    with transaction.atomic():
-        if not _first_time(metadata):
-            return
-        EnrollmentFact.objects.update_or_create(
-            course_key=course_key, user_id=user_id,
-            defaults={"mode": enrollment.mode or "", "is_active": is_active,
-                      "enrolled_at": enrollment.creation_date, "updated_at": _when(metadata)})
+
+    def work():
+        _upsert(EnrollmentFact, {"course_key": course_key, "user_id": user_id},
+                {"mode": enrollment.mode or "", "is_active": is_active, "enrolled_at": enrollment.creation_date,
+                 "updated_at": _when(metadata)})
         if contract.reporting_configured():
             queue(contract.enrollment_record(course_key, user_id, mode=enrollment.mode or "", is_active=is_active,
                                              enrolled_at=enrollment.creation_date, occurred_at=_when(metadata)))
+
+    _once(metadata, work)
 
 
 @never_raises
@@ -109,9 +127,8 @@ def record_passing_status(course_passing_status=None, metadata=None, **kwargs) -
     """COURSE_PASSING_STATUS_UPDATED."""
     status = course_passing_status
     course_key, user_id = str(status.course.course_key), str(status.user.id)
-    with transaction.atomic():
-        if not _first_time(metadata):
-            return
+
+    def work():
         fact = _completion_fact(course_key, user_id, metadata)
         fact.is_passing = bool(status.is_passing)
         if fact.is_passing and fact.passed_at is None:
@@ -122,6 +139,8 @@ def record_passing_status(course_passing_status=None, metadata=None, **kwargs) -
                                              grade=fact.percent_grade, certificate_status=fact.certificate_status,
                                              occurred_at=_when(metadata)))
 
+    _once(metadata, work)
+
 
 @never_raises
 def record_certificate(certificate=None, metadata=None, **kwargs) -> None:
@@ -129,9 +148,8 @@ def record_certificate(certificate=None, metadata=None, **kwargs) -> None:
     course_key, user_id = str(certificate.course.course_key), str(certificate.user.id)
     revoked = getattr(metadata, "event_type", "").endswith("certificate.revoked.v1")
     status = "revoked" if revoked else (certificate.current_status or "")
-    with transaction.atomic():
-        if not _first_time(metadata):
-            return
+
+    def work():
         fact = _completion_fact(course_key, user_id, metadata)
         fact.certificate_status = status
         try:
@@ -144,24 +162,28 @@ def record_certificate(certificate=None, metadata=None, **kwargs) -> None:
                                              passed=status in PASSED_CERTIFICATE_STATUSES, grade=fact.percent_grade,
                                              certificate_status=status, occurred_at=_when(metadata)))
 
+    _once(metadata, work)
+
 
 @never_raises
 def record_grade_summary(grade=None, metadata=None, **kwargs) -> None:
     """PERSISTENT_GRADE_SUMMARY_CHANGED: keeps the grade on the completion fact (no record of its own)."""
     course_key, user_id = str(grade.course.course_key), str(grade.user_id)
-    with transaction.atomic():
-        if not _first_time(metadata):
-            return
+
+    def work():
         fact = _completion_fact(course_key, user_id, metadata)
         fact.percent_grade, fact.letter_grade = grade.percent_grade, grade.letter_grade or ""
         if grade.passed_timestamp and fact.passed_at is None:
             fact.passed_at = grade.passed_timestamp
         fact.save()
 
+    _once(metadata, work)
+
 
 def _completion_fact(course_key: str, user_id: str, metadata) -> CompletionFact:
-    fact, _created = CompletionFact.objects.select_for_update().get_or_create(
-        course_key=course_key, user_id=user_id, defaults={"updated_at": _when(metadata)})
+    """The learner's completion fact, locked for this transaction (new and unsaved if there is none)."""
+    fact = CompletionFact.objects.select_for_update().filter(course_key=course_key, user_id=user_id).first() \
+        or CompletionFact(course_key=course_key, user_id=user_id)
     fact.updated_at = _when(metadata)
     return fact
 
