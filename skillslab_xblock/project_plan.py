@@ -84,6 +84,7 @@ class EtwinningProjectPlanBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabB
         if not missing and not self.completed:
             self.completed = 1
             self.emit_completion(1.0)
+            api.documents_report_completion(ref, "plan", content.get("title") or self.display_name)
         return {
             "version": document.version,
             "plan": content,

@@ -22,6 +22,9 @@ from .documents import (
     submit_document,
     submitted_steps,
 )
+from .documents import (
+    report_completion as documents_report_completion,
+)
 from .errors import Refused
 from .partnerships import (
     CARD_FIELDS,
@@ -50,5 +53,5 @@ __all__ = [
     "document_state", "get_card", "history", "invitations", "invite", "leave", "owner_key_for_learner",
     "owner_key_for_partnership", "partnership_of", "record_step_submission", "respond", "save_card",
     "save_document", "search_cards", "submit_document", "submitted_steps", "team_partnership", "withdraw",
-    "registrations", "surveys",
+    "registrations", "surveys", "documents_report_completion",
 ]

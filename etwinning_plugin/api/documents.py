@@ -164,11 +164,26 @@ def history(ref: DocumentRef, limit: int = 50) -> list[RevisionInfo]:
 
 
 def record_step_submission(ref: DocumentRef, title: str, answers: dict, learner_id: str, when=None) -> None:
-    """Record (or replace) the submitted step of ``ref``'s owner, for the plan and the NSS."""
-    StepSubmission.objects.update_or_create(
-        usage_key=ref.usage_key, owner_key=ref.owner_key,
-        defaults={"course_key": ref.course_key, "title": title[:400], "answers": answers,
-                  "submitted_by": learner_id, "submitted_at": when or timezone.now()})
+    """Record (or replace) the submitted step of ``ref``'s owner, for the plan, and report it to the NSS."""
+    when = when or timezone.now()
+    with transaction.atomic():
+        StepSubmission.objects.update_or_create(
+            usage_key=ref.usage_key, owner_key=ref.owner_key,
+            defaults={"course_key": ref.course_key, "title": title[:400], "answers": answers,
+                      "submitted_by": learner_id, "submitted_at": when})
+        report_completion(ref, "step", title, when)
+
+
+def report_completion(ref: DocumentRef, kind: str, title: str, when=None) -> None:
+    """Queue a step or plan completion for the NSS, naming every member of the owner (by pseudonym)."""
+    from ..delivery import contract  # noqa: PLC0415 - reporting is optional at import time
+    from ..receivers import queue  # noqa: PLC0415
+    from .partnerships import owner_members  # noqa: PLC0415
+
+    if contract.reporting_configured():
+        queue(contract.step_completion_record(ref.course_key, ref.usage_key, kind=kind, title=title,
+                                              learner_ids=owner_members(ref.owner_key),
+                                              occurred_at=when or timezone.now()))
 
 
 @dataclass(frozen=True)

@@ -163,6 +163,15 @@ def _info(partnership: Partnership, learner_id: str) -> PartnershipInfo:
     )
 
 
+def owner_members(owner_key: str) -> list[str]:
+    """The learners behind an owner key: a partnership's active members, or the one learner."""
+    kind, _, ident = owner_key.partition(":")
+    if kind == "learner":
+        return [ident]
+    return list(PartnershipMember.objects.filter(partnership__public_id=ident, left_at__isnull=True)
+                .values_list("learner_id", flat=True))
+
+
 def partnership_of(course_key: str, learner_id: str) -> PartnershipInfo | None:
     membership = _active_membership(course_key, learner_id)
     return _info(membership.partnership, learner_id) if membership else None

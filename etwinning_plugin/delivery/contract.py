@@ -133,6 +133,26 @@ def registration_record(course_key: str, learner_id: str, *, teacher_new: bool, 
     }
 
 
+def step_completion_record(course_key: str, usage_key: str, *, kind: str, title: str, learner_ids: list[str],
+                           occurred_at: datetime) -> dict:
+    """
+    A worksheet step or project plan completed (``kind``: "step" or "plan"), by one learner or by
+    a partnership (``learners``: every member's pseudonym). Completing again is the same fact.
+    """
+    learners = sorted(pseudonym(learner_id) for learner_id in learner_ids)
+    return {
+        "type": "step_completion",
+        "schema_version": SCHEMA_VERSION,
+        "idempotency_key": idempotency_key("step_completion", course_key, usage_key, kind, *learners),
+        "occurred_at": _iso(occurred_at),
+        "course_id": course_key,
+        "step_id": usage_key,
+        "kind": kind,
+        "title": title[:400],
+        "learners": learners,
+    }
+
+
 def sign(body: bytes, timestamp: int) -> str:
     """
     The signature the NSS checks: hex HMAC-SHA256, keyed with ETWINNING_NSS_SECRET, over

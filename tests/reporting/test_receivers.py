@@ -155,3 +155,28 @@ def test_survey_and_registration_records_are_queued_with_consent_respected(scena
     for record in OutboxRecord.objects.all():
         jsonschema.validate(record.payload, contract.schema(record.record_type),
                             format_checker=jsonschema.FormatChecker())
+
+
+def test_step_and_plan_completions_name_every_partner(scenario_factory, complete_worksheet):
+    jsonschema = pytest.importorskip("jsonschema")
+    from skillslab_xblock.scenarios import activity_olx
+    from tests.conftest import make_partnership
+
+    course = scenario_factory("<vertical_demo>" + activity_olx("b1-river-keepers", "w1", "a1", "en",
+                                                              collaboration_mode="shared")
+                              + '<etwinning_project_plan required_sections="title"/></vertical_demo>',
+                              "skillslab_activity")
+    make_partnership(course.course_key, "anna", "luis")
+    course.post("save_draft", {"worksheet": complete_worksheet, "base_version": 0}, student="anna")
+    assert course.post("submit", {"worksheet": {}, "base_version": 1}, student="anna").status == 200
+    plan = course.usage_ids("etwinning_project_plan")[0]
+    assert course.post("save_plan", {"plan": {"title": "Rivers #SkillsLabs"}, "base_version": 0}, student="luis",
+                       usage_id=plan).body["complete"]
+    completions = {r.payload["kind"]: r.payload for r in OutboxRecord.objects.filter(record_type="step_completion")}
+    partners = sorted([contract.pseudonym("anna"), contract.pseudonym("luis")])
+    assert completions["step"]["learners"] == partners and completions["step"]["title"] == "1. Meeting our river"
+    assert completions["plan"]["learners"] == partners and completions["plan"]["title"] == "Rivers #SkillsLabs"
+    course.post("current_plan", {}, student="anna", usage_id=plan)  # Anna completes too: the same fact
+    assert OutboxRecord.objects.filter(record_type="step_completion").count() == 2
+    for payload in completions.values():
+        jsonschema.validate(payload, contract.schema("step_completion"), format_checker=jsonschema.FormatChecker())
