@@ -22,7 +22,7 @@ from .activity_authoring import ActivityAuthoringMixin
 from .activity_sharing import SharedWorksheetMixin
 from .collaboration import CollaborationMixin
 from .i18n import N_
-from .mixins import RequestRejected, SkillsLabBlockMixin, learner_json_handler
+from .mixins import RequestRejected, SkillsLabBlockMixin, has_passed, learner_json_handler
 from .taxonomy import default_taxonomy, localized
 
 COLLABORATION_LADDER = worksheet.COLLABORATION_LEVELS
@@ -88,8 +88,7 @@ class SkillsLabActivityBlock(SharedWorksheetMixin, CollaborationMixin, ActivityA
         return tuple(level.code for level in default_taxonomy().school_levels)
 
     def deadline_passed(self) -> bool:
-        deadline = self.deadline
-        return bool(deadline and datetime.now(UTC) > deadline)
+        return has_passed(self.deadline)
 
     def learner_state(self) -> dict:
         """What the learner's page (and the mobile apps) need to show their progress."""
@@ -112,7 +111,7 @@ class SkillsLabActivityBlock(SharedWorksheetMixin, CollaborationMixin, ActivityA
             "feedback": [item.as_dict(gettext) for item in quality_label.assess(submitted_answers)]
             if submitted_at else [],
             "deadline": deadline.isoformat() if deadline else None,
-            "deadline_passed": bool(deadline and datetime.now(UTC) > deadline),
+            "deadline_passed": has_passed(deadline),
         }
 
     # --- views -----------------------------------------------------------------------------------

@@ -77,6 +77,11 @@ def clean_utc_datetime(block, data: dict, name: str, values: dict, errors: dict)
     values[name] = parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+def has_passed(moment: datetime | None) -> bool:
+    """True once an author's deadline (a UTC datetime, or None for none) is behind us."""
+    return bool(moment and datetime.now(UTC) > moment)
+
+
 def json_response(body: Any, status: int = 200) -> Response:
     return Response(json.dumps(body), status=status, content_type="application/json", charset="utf8")
 

@@ -7,7 +7,7 @@ their profile. Stored in the plugin, where the course figures and the reporting 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC
 from urllib.parse import urlsplit
 
 from web_fragments.fragment import Fragment
@@ -19,7 +19,14 @@ from etwinning_plugin import api
 
 from .collaboration import CollaborationMixin
 from .i18n import N_
-from .mixins import RequestRejected, SettingsOLXMixin, SkillsLabBlockMixin, clean_utc_datetime, learner_json_handler
+from .mixins import (
+    RequestRejected,
+    SettingsOLXMixin,
+    SkillsLabBlockMixin,
+    clean_utc_datetime,
+    has_passed,
+    learner_json_handler,
+)
 from .worksheet import clean_plain_text, render_message
 
 ESEP_HOST = "school-education.ec.europa.eu"
@@ -57,8 +64,7 @@ class EtwinningRegistrationBlock(CollaborationMixin, SettingsOLXMixin, SkillsLab
     editable_fields = ("display_name", "closes_at")
 
     def closed(self) -> bool:
-        closes_at = self.closes_at
-        return bool(closes_at and datetime.now(UTC) > closes_at)
+        return has_passed(self.closes_at)
 
     # --- views -----------------------------------------------------------------------------------
 

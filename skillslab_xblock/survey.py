@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import UTC, datetime
+from datetime import UTC
 
 from lxml import etree
 from web_fragments.fragment import Fragment
@@ -22,7 +22,14 @@ from etwinning_plugin import api
 
 from .collaboration import CollaborationMixin, rejected_from
 from .i18n import N_
-from .mixins import RequestRejected, SettingsOLXMixin, SkillsLabBlockMixin, clean_utc_datetime, learner_json_handler
+from .mixins import (
+    RequestRejected,
+    SettingsOLXMixin,
+    SkillsLabBlockMixin,
+    clean_utc_datetime,
+    has_passed,
+    learner_json_handler,
+)
 from .taxonomy import localized
 from .worksheet import clean_plain_text, render_message
 
@@ -111,8 +118,7 @@ class EtwinningSurveyBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockM
         return api.surveys.SurveyRef(self.course_key, self.usage_key, self.anonymous)
 
     def deadline_passed(self) -> bool:
-        deadline = self.deadline
-        return bool(deadline and datetime.now(UTC) > deadline)
+        return has_passed(self.deadline)
 
     def item_texts(self) -> list[dict]:
         language = self.language

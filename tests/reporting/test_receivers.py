@@ -6,6 +6,7 @@ framework from the ``plugin_app`` signals config, as these tests do.
 
 from datetime import UTC, datetime
 
+import jsonschema
 import pytest
 from edx_django_utils.plugins import connect_plugin_receivers
 from opaque_keys.edx.keys import CourseKey
@@ -122,7 +123,6 @@ def test_without_the_reporting_secrets_facts_are_kept_and_nothing_is_queued(sett
 
 
 def test_every_record_matches_its_json_schema():
-    jsonschema = pytest.importorskip("jsonschema")
     signals.COURSE_ENROLLMENT_CREATED.send_event(enrollment=enrollment())
     signals.COURSE_PASSING_STATUS_UPDATED.send_event(course_passing_status=CoursePassingStatusData(
         is_passing=True, course=CourseData(course_key=COURSE), user=user()))
@@ -132,7 +132,6 @@ def test_every_record_matches_its_json_schema():
 
 
 def test_survey_and_registration_records_are_queued_with_consent_respected(scenario_factory):
-    jsonschema = pytest.importorskip("jsonschema")
     from skillslab_xblock.survey import NSS_ITEMS
 
     answers = {item["key"]: 5 for item in NSS_ITEMS}
@@ -158,7 +157,6 @@ def test_survey_and_registration_records_are_queued_with_consent_respected(scena
 
 
 def test_step_and_plan_completions_name_every_partner(scenario_factory, complete_worksheet):
-    jsonschema = pytest.importorskip("jsonschema")
     from skillslab_xblock.scenarios import activity_olx
     from tests.conftest import make_partnership
 

@@ -2,6 +2,7 @@
 
 from types import SimpleNamespace
 
+import jsonschema
 import pytest
 
 from etwinning_plugin import api
@@ -43,7 +44,6 @@ def test_retirement_erases_the_learner_and_queues_a_retirement_record():
     assert api.partnership_of(COURSE, "luis").schools == ["Escola Básica de Braga"]
     record = OutboxRecord.objects.get(record_type="retirement")
     assert record.payload["learner"] == contract.pseudonym("anna")
-    jsonschema = pytest.importorskip("jsonschema")
     jsonschema.validate(record.payload, contract.schema("retirement"), format_checker=jsonschema.FormatChecker())
 
 
