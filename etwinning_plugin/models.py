@@ -328,3 +328,18 @@ class OutboxRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record_type} {self.idempotency_key} ({self.state})"
+
+
+class SurveySummaryMark(models.Model):
+    """
+    What the last ``survey_summary`` record queued for a survey covered (its newest answer row) and
+    when it was queued: the delivery run queues a new summary only when answers changed since, and
+    at most once per ETWINNING_SURVEY_SUMMARY_INTERVAL.
+    """
+
+    usage_key = models.CharField(max_length=255, unique=True)
+    last_answer_id = models.BigIntegerField(default=0)
+    queued_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"summary of {self.usage_key} up to answer {self.last_answer_id}"

@@ -8,6 +8,7 @@ from dataclasses import asdict
 from celery import shared_task
 
 from .delivery.outbox import deliver_all
+from .delivery.summaries import queue_survey_summaries
 
 log = logging.getLogger(__name__)
 
@@ -15,7 +16,15 @@ log = logging.getLogger(__name__)
 @shared_task(name="etwinning_plugin.deliver_pending_reports", ignore_result=True, soft_time_limit=600,
              time_limit=660, acks_late=True)
 def deliver_pending_reports() -> dict:
-    """Send every due record in batches; what fails waits for its back-off (or the next run)."""
+    """
+    Queue the surveys' summaries that are due, then send every due record in batches; what fails
+    waits for its back-off (or the next run). A survey whose new answers wait for the summary
+    interval gets a run of its own at the time its summary is due, so the last answers are not
+    left unsummarised when no other record comes to start a run.
+    """
+    summaries = queue_survey_summaries()
+    if summaries.next_due is not None:
+        deliver_pending_reports.apply_async(eta=summaries.next_due)
     outcome = deliver_all()
     if outcome.sent:
         log.info("NSS delivery: %s", asdict(outcome))

@@ -21,7 +21,8 @@ from importlib import resources
 from django.conf import settings
 
 SCHEMA_VERSION = "1.0"
-RECORD_TYPES = ("enrollment", "completion", "survey_response", "survey_summary", "registration", "retirement")
+RECORD_TYPES = ("enrollment", "completion", "survey_response", "survey_summary", "registration", "step_completion",
+                "retirement")
 SIGNATURE_HEADER = "X-NSS-Signature"
 TIMESTAMP_HEADER = "X-NSS-Timestamp"
 
@@ -113,6 +114,27 @@ def survey_response_record(course_key: str, usage_key: str, response_id: str, an
     if learner_id is not None:
         record["learner"] = pseudonym(learner_id)
     return record
+
+
+def survey_summary_record(course_key: str, usage_key: str, *, responses: int, items: list[dict],
+                          occurred_at: datetime) -> dict:
+    """
+    A survey's tallies as of ``occurred_at``: per item, the answers per point of the five-point
+    scale, how many answered, how many answered 4 or 5, and that share in percent. Counted from the
+    stored answers, so counts and percentages always agree. A newer summary of the same survey
+    supersedes the older; the same counts are the same fact (one key).
+    """
+    return {
+        "type": "survey_summary",
+        "schema_version": SCHEMA_VERSION,
+        "idempotency_key": idempotency_key("survey_summary", course_key, usage_key, responses,
+                                           json.dumps(items, sort_keys=True)),
+        "occurred_at": _iso(occurred_at),
+        "course_id": course_key,
+        "survey_id": usage_key,
+        "responses": responses,
+        "items": items,
+    }
 
 
 def registration_record(course_key: str, learner_id: str, *, teacher_new: bool, school_new: bool, school_key: str,

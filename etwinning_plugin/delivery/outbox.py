@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from email.utils import parsedate_to_datetime
@@ -132,13 +133,19 @@ def _settle(records: list[OutboxRecord], response: requests.Response | None, err
     return BatchOutcome(len(records), delivered, retried, dead)
 
 
-def deliver_all(max_batches: int = 1000, session: requests.Session | None = None) -> BatchOutcome:
-    """Send batches until nothing is due (or ``max_batches``); the Celery task runs this."""
+def deliver_all(max_batches: int = 1000, session: requests.Session | None = None,
+                on_batch: Callable[[BatchOutcome], None] | None = None) -> BatchOutcome:
+    """
+    Send batches until nothing is due (or ``max_batches``); the Celery task runs this.
+    ``on_batch`` hears the running totals after each batch (the command shows them as progress).
+    """
     totals = [0, 0, 0, 0]
     for _ in range(max_batches):
         outcome = deliver_once(session=session)
         totals = [a + b for a, b in zip(totals, (outcome.sent, outcome.delivered, outcome.retried, outcome.dead),
                                         strict=True)]
+        if on_batch is not None and outcome.sent:
+            on_batch(BatchOutcome(*totals))
         if outcome.sent == 0 or outcome.delivered == 0:
             break  # nothing due, or the NSS is not taking records now: the back-off decides when next
     return BatchOutcome(*totals)

@@ -22,6 +22,12 @@ DEFAULTS = {
     "ETWINNING_BATCH_SIZE": 200,
     "ETWINNING_CONNECT_TIMEOUT": 5,
     "ETWINNING_READ_TIMEOUT": 30,
+    # Seconds before the first retry (doubling up to six hours, with jitter), and the age after
+    # which an undelivered record becomes a dead letter (three days).
+    "ETWINNING_RETRY_BASE_DELAY": 30,
+    "ETWINNING_MAX_RECORD_AGE": 3 * 24 * 3600,
+    # A survey's summary is sent again at most this often (seconds) while answers come in.
+    "ETWINNING_SURVEY_SUMMARY_INTERVAL": 3600,
 }
 
 # openedx-filters pipeline steps this plugin adds, filter type → steps

@@ -2,7 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
-from etwinning_plugin.delivery.outbox import deliver_all, replay_dead
+from etwinning_plugin.delivery.outbox import BatchOutcome, deliver_all, replay_dead
+from etwinning_plugin.delivery.summaries import queue_survey_summaries
 from etwinning_plugin.models import OutboxRecord
 
 
@@ -16,9 +17,17 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["replay_dead"]:
             self.stdout.write(f"{replay_dead(options['course_id'])} dead records queued again")
-        outcome = deliver_all()
+        summaries = queue_survey_summaries()
+        if summaries.queued or summaries.held_back:
+            self.stdout.write(f"survey summaries queued {summaries.queued}, held back {summaries.held_back} "
+                              "(ETWINNING_SURVEY_SUMMARY_INTERVAL)")
+        outcome = deliver_all(on_batch=self._progress)
         self.stdout.write(f"sent {outcome.sent}, delivered {outcome.delivered}, to retry {outcome.retried}, "
                           f"dead {outcome.dead}")
         counts = {state: OutboxRecord.objects.filter(state=state).count()
                   for state in (OutboxRecord.PENDING, OutboxRecord.DELIVERED, OutboxRecord.DEAD)}
         self.stdout.write("outbox: " + ", ".join(f"{state} {count}" for state, count in counts.items()))
+
+    def _progress(self, totals: BatchOutcome) -> None:
+        self.stderr.write(f"  sent {totals.sent}, delivered {totals.delivered}, to retry {totals.retried}, "
+                          f"dead {totals.dead}")

@@ -1,11 +1,13 @@
 """
 manage.py etwinning_reconcile [--course-id C]: re-derive from the recorded facts every record that
-should have been queued for the NSS, and queue the missing ones (by idempotency key: nothing twice).
+should have been queued for the NSS, and queue the missing ones (by idempotency key: nothing twice),
+and bring every survey's summary up to date.
 """
 
 from django.core.management.base import BaseCommand
 
 from etwinning_plugin.delivery import contract
+from etwinning_plugin.delivery.summaries import queue_survey_summaries
 from etwinning_plugin.models import CompletionFact, EnrollmentFact, OutboxRecord
 from etwinning_plugin.receivers import PASSED_CERTIFICATE_STATUSES, queue
 
@@ -42,7 +44,9 @@ class Command(BaseCommand):
                     certificate_status=fact.certificate_status, occurred_at=fact.updated_at))
             done += 1
             self._progress(done, total)
-        self.stdout.write(f"{total} facts checked; {OutboxRecord.objects.count() - before} missing records queued")
+        summaries = queue_survey_summaries(interval=0)
+        self.stdout.write(f"{total} facts checked; {OutboxRecord.objects.count() - before} missing records queued "
+                          f"({summaries.queued} survey summaries)")
 
     def _progress(self, done: int, total: int) -> None:
         if done % 5000 == 0 or done == total:

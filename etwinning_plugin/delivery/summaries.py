@@ -1,0 +1,74 @@
+"""
+``survey_summary`` records: each survey's tallies, sent to the NSS as they change.
+
+Summaries are queued by the delivery run (a Celery worker or ``etwinning_deliver``), never in a
+learner's request: a survey whose answers changed since its last summary gets a new one, counted in
+SQL from the stored answers, at most once per ETWINNING_SURVEY_SUMMARY_INTERVAL (an hour by
+default) so that a busy survey does not send a summary per response. ``etwinning_reconcile`` brings
+every survey up to date at once. What a summary covered is kept in ``SurveySummaryMark``: the newest
+answer row it counted (answers are rows that are only ever added or replaced by new rows, so a
+higher id means something changed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from ..api.surveys import SurveyRef, tallies
+from ..models import SurveyAnswer, SurveyResponse, SurveySummaryMark
+from . import contract
+
+
+@dataclass(frozen=True)
+class SummaryRun:
+    queued: int
+    held_back: int  # changed surveys whose last summary is younger than the interval
+    next_due: datetime | None  # when the first held-back survey may be summarised
+
+
+def queue_survey_summaries(*, interval: float | None = None, now: datetime | None = None) -> SummaryRun:
+    """Queue a summary for every survey whose answers changed since its last one and is due."""
+    from ..receivers import queue  # noqa: PLC0415 - receivers import the delivery package
+
+    if not contract.reporting_configured():
+        return SummaryRun(0, 0, None)
+    now = now or timezone.now()
+    interval = timedelta(seconds=settings.ETWINNING_SURVEY_SUMMARY_INTERVAL if interval is None else interval)
+    newest = dict(SurveyAnswer.objects.values("usage_key").annotate(last=Max("id")).values_list("usage_key", "last")
+                  .order_by())
+    marks = {m.usage_key: m for m in SurveySummaryMark.objects.filter(usage_key__in=list(newest))}
+    queued = held_back = 0
+    next_due = None
+    for usage_key, last_answer_id in newest.items():
+        mark = marks.get(usage_key)
+        if mark is not None and mark.last_answer_id >= last_answer_id:
+            continue  # nothing new since the last summary
+        if mark is not None and mark.queued_at + interval > now:
+            held_back += 1
+            due = mark.queued_at + interval
+            next_due = due if next_due is None or due < next_due else next_due
+            continue
+        with transaction.atomic():
+            queue(_summary(usage_key, now))
+            SurveySummaryMark.objects.update_or_create(
+                usage_key=usage_key, defaults={"last_answer_id": last_answer_id, "queued_at": now})
+        queued += 1
+    return SummaryRun(queued, held_back, next_due)
+
+
+def _summary(usage_key: str, now: datetime) -> dict:
+    course_key = SurveyResponse.objects.filter(usage_key=usage_key).values_list("course_key", flat=True).first() or ""
+    item_keys = sorted(set(SurveyAnswer.objects.filter(usage_key=usage_key).values_list("item_key", flat=True)
+                           .distinct().order_by()))
+    counted = tallies(SurveyRef(course_key, usage_key), item_keys)
+    items = [{"key": item.key, "answered": item.answered, "positive": item.positive,
+              "percent_positive": item.percent_positive, "counts": {str(p): n for p, n in item.counts.items()}}
+             for item in counted.items]
+    return contract.survey_summary_record(course_key, usage_key, responses=counted.responses, items=items,
+                                          occurred_at=now)
