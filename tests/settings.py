@@ -21,3 +21,24 @@ ETWINNING_PSEUDONYM_KEY = "test-pseudonym-key"
 
 # The demo delivers through a Celery worker; the tests deliver explicitly (tests/reporting).
 ETWINNING_REPORTING_ENABLED = False
+
+# JWT authentication as the LMS configures it (asymmetric keys: the LMS signs with its private JWK,
+# services verify with the public set), with a key pair made for this test run.
+from cryptography.hazmat.primitives.asymmetric import rsa  # noqa: E402
+from jwt.algorithms import RSAAlgorithm  # noqa: E402
+
+_jwt_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+JWT_PRIVATE_SIGNING_JWK = RSAAlgorithm.to_jwk(_jwt_key)
+JWT_AUTH = {
+    "JWT_ISSUERS": [{"ISSUER": "http://lms.test/oauth2", "AUDIENCE": "lms-key", "SECRET_KEY": "lms-secret"}],
+    "JWT_ISSUER": "http://lms.test/oauth2",
+    "JWT_AUDIENCE": "lms-key",
+    "JWT_SECRET_KEY": "lms-secret",
+    "JWT_ALGORITHM": "HS256",
+    "JWT_SIGNING_ALGORITHM": "RS512",
+    "JWT_PUBLIC_SIGNING_JWK_SET": '{"keys": [%s]}' % RSAAlgorithm.to_jwk(_jwt_key.public_key()),  # noqa: UP031
+    "JWT_AUTH_COOKIE": "edx-jwt-cookie",
+    "JWT_AUTH_HEADER_PREFIX": "JWT",
+    "JWT_VERIFY_EXPIRATION": True,
+    "JWT_DECODE_HANDLER": "edx_rest_framework_extensions.auth.jwt.decoder.jwt_decode_handler",
+}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from django.utils.translation import gettext as _
 from edx_rest_framework_extensions.auth.jwt.authentication import JwtAuthentication
 from edx_rest_framework_extensions.auth.session.authentication import SessionAuthenticationAllowInactiveUser
 from opaque_keys import InvalidKeyError
@@ -47,7 +48,8 @@ class CourseFiguresView(APIView):
         try:
             CourseKey.from_string(course_id)
         except InvalidKeyError:
-            return Response({"error": "not a course key"}, status=400)
+            return Response({"error": _("This is not a course id, such as course-v1:NSS+SkillsLabs+2027.")},
+                            status=400)
         response = Response(course_figures(course_id))
         if request.accepted_renderer.format == "csv":
             response["Content-Disposition"] = 'attachment; filename="course-figures.csv"'

@@ -1,6 +1,10 @@
 """Who may read a course's figures over the REST API: anonymous 401, learner 403, staff and NSS 200."""
 
+import time
+
+import jwt
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
 from django.contrib.auth.models import Group, User
 
 from etwinning_plugin.rest_api.permissions import NSS_STAFF_GROUP
@@ -29,7 +33,7 @@ def login(client, username, **flags):
 
 def test_anonymous_gets_401(client):
     response = client.get(URL)
-    assert response.status_code == 401 and response["WWW-Authenticate"].startswith("Bearer")
+    assert response.status_code == 401 and response["WWW-Authenticate"].startswith("JWT")  # the LMS prefix
 
 
 def test_a_learner_gets_403(client):
@@ -58,3 +62,56 @@ def test_nss_staff_read_every_course(client):
 def test_a_malformed_course_id_is_refused(client):
     login(client, "global", is_staff=True)
     assert client.get("/etwinning/api/v1/courses/not-a-course/figures/").status_code == 400
+
+
+# --- JWT authentication (edx-drf-extensions' JwtAuthentication, as the NSS's services would call) ---
+
+
+def jwt_for(username: str, *, expires_in: int = 600, key=None, audience: str = "lms-key") -> str:
+    """A token shaped like the LMS's (issuer, audience, preferred_username, version), signed RS512."""
+    from django.conf import settings
+    from jwt.algorithms import RSAAlgorithm
+
+    now = int(time.time())
+    payload = {"iss": "http://lms.test/oauth2", "aud": audience, "preferred_username": username,
+               "email": f"{username}@nss.test", "iat": now, "exp": now + expires_in, "scopes": [],
+               "version": "1.2.0", "filters": [], "is_restricted": False}
+    signing_key = key or RSAAlgorithm.from_jwk(settings.JWT_PRIVATE_SIGNING_JWK)
+    return jwt.encode(payload, signing_key, algorithm="RS512")
+
+
+def get_with_jwt(client, token: str):
+    return client.get(URL, HTTP_AUTHORIZATION=f"JWT {token}")
+
+
+def test_a_jwt_of_nss_staff_or_course_staff_reads_the_figures(client):
+    nss = User.objects.create_user(username="nss-service")
+    nss.groups.add(Group.objects.create(name=NSS_STAFF_GROUP))
+    User.objects.create_user(username="maria")
+    for username in ("nss-service", "maria"):
+        response = get_with_jwt(client, jwt_for(username))
+        assert response.status_code == 200 and response.json()["course_id"] == COURSE
+
+
+def test_a_learners_jwt_gets_403(client):
+    User.objects.create_user(username="learner")
+    assert get_with_jwt(client, jwt_for("learner")).status_code == 403
+
+
+@pytest.mark.parametrize("token", [
+    pytest.param(lambda: jwt_for("maria", expires_in=-60), id="expired"),
+    pytest.param(lambda: jwt_for("maria", key=rsa.generate_private_key(public_exponent=65537, key_size=2048)),
+                 id="signed-by-another-key"),
+    pytest.param(lambda: jwt_for("maria", audience="another-service"), id="another-audience"),
+    pytest.param(lambda: "not.a.token", id="malformed"),
+])
+def test_a_bad_jwt_gets_401_even_for_staff(client, token):
+    User.objects.create_user(username="maria")
+    response = get_with_jwt(client, token())
+    assert response.status_code == 401 and "figures" not in response.content.decode()
+
+
+def test_the_malformed_course_id_error_is_in_the_users_language(client):
+    login(client, "global", is_staff=True)
+    response = client.get("/etwinning/api/v1/courses/<script>/figures/", HTTP_ACCEPT_LANGUAGE="el")
+    assert response.status_code == 400 and "αναγνωριστικό μαθήματος" in response.json()["error"]
