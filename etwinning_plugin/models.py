@@ -253,11 +253,21 @@ class EtwinningRegistration(models.Model):
 
 
 class PlatformEventReceipt(models.Model):
-    """An openedx-events event already recorded, by its metadata id: the same event twice is one fact."""
+    """
+    An openedx-events event as received: its metadata id (the same event twice is one row), when it
+    happened, and what it said that the facts need (ids and states, no personal data). The receiver
+    writes only this row, in one INSERT, so the platform's request pays for one small insert; a
+    Celery worker then records the facts and their outbox records from it (``facts.py``) and sets
+    ``recorded_at``. ``failure`` keeps why an event could not be recorded.
+    """
 
     event_id = models.CharField(max_length=64, unique=True)
     event_type = models.CharField(max_length=255)
     received_at = models.DateTimeField(auto_now_add=True)
+    occurred_at = models.DateTimeField(null=True, blank=True)
+    payload = models.JSONField(default=dict)
+    recorded_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    failure = models.CharField(max_length=200, blank=True)
 
     def __str__(self) -> str:
         return f"{self.event_type} {self.event_id}"

@@ -1,4 +1,4 @@
-"""Celery tasks of the plugin: delivering the outbox to the NSS."""
+"""Celery tasks of the plugin: recording received platform events and delivering the outbox to the NSS."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from celery import shared_task
 
 from .delivery.outbox import deliver_all
 from .delivery.summaries import queue_survey_summaries
+from .facts import record_pending_events
 
 log = logging.getLogger(__name__)
 
@@ -17,15 +18,17 @@ log = logging.getLogger(__name__)
              time_limit=660, acks_late=True)
 def deliver_pending_reports() -> dict:
     """
-    Queue the surveys' summaries that are due, then send every due record in batches; what fails
+    Record the platform events received since the last run (facts and outbox records), queue the
+    surveys' summaries that are due, then send every due record in batches; what fails
     waits for its back-off (or the next run). A survey whose new answers wait for the summary
     interval gets a run of its own at the time its summary is due, so the last answers are not
     left unsummarised when no other record comes to start a run.
     """
+    recorded = record_pending_events()
     summaries = queue_survey_summaries()
     if summaries.next_due is not None:
         deliver_pending_reports.apply_async(eta=summaries.next_due)
     outcome = deliver_all()
-    if outcome.sent:
-        log.info("NSS delivery: %s", asdict(outcome))
-    return asdict(outcome)
+    if outcome.sent or recorded:
+        log.info("eTwinning: %d events recorded; NSS delivery: %s", recorded, asdict(outcome))
+    return {"recorded": recorded, **asdict(outcome)}

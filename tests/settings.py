@@ -21,6 +21,9 @@ ETWINNING_PSEUDONYM_KEY = "test-pseudonym-key"
 
 # The demo delivers through a Celery worker; the tests deliver explicitly (tests/reporting).
 ETWINNING_REPORTING_ENABLED = False
+# No worker either: events are recorded right after each commit, in the test process (the Celery
+# path is exercised by tests/concurrency with a real worker and broker).
+ETWINNING_RECORD_EVENTS_IN_WORKER = False
 
 # JWT authentication as the LMS configures it (asymmetric keys: the LMS signs with its private JWK,
 # services verify with the public set), with a key pair made for this test run.
@@ -42,3 +45,6 @@ JWT_AUTH = {
     "JWT_VERIFY_EXPIRATION": True,
     "JWT_DECODE_HANDLER": "edx_rest_framework_extensions.auth.jwt.decoder.jwt_decode_handler",
 }
+
+# The Celery app of tests/celery_app.py, in this process: an in-memory broker unless a test gives one.
+CELERY_BROKER_URL = "memory://"

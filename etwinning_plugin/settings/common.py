@@ -26,6 +26,11 @@ DEFAULTS = {
     # which an undelivered record becomes a dead letter (three days).
     "ETWINNING_RETRY_BASE_DELAY": 30,
     "ETWINNING_MAX_RECORD_AGE": 3 * 24 * 3600,
+    # Receivers store each platform event in one INSERT; a Celery worker records its facts and
+    # outbox records, asked at most once per ETWINNING_WORKER_DELAY seconds. Without a worker, set
+    # ETWINNING_RECORD_EVENTS_IN_WORKER to False: facts are then recorded right after the commit.
+    "ETWINNING_RECORD_EVENTS_IN_WORKER": True,
+    "ETWINNING_WORKER_DELAY": 5,
     # A survey's summary is sent again at most this often (seconds) while answers come in.
     "ETWINNING_SURVEY_SUMMARY_INTERVAL": 3600,
 }

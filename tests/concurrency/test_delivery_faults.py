@@ -21,7 +21,7 @@ from opaque_keys.edx.keys import CourseKey
 from openedx_events.learning import signals
 from openedx_events.learning.data import CourseData, CourseEnrollmentData, UserData, UserPersonalData
 
-from etwinning_plugin.models import OutboxRecord
+from etwinning_plugin.models import OutboxRecord, PlatformEventReceipt
 from reference_receiver.models import ReceivedRecord
 
 pytestmark = [pytest.mark.mariadb, pytest.mark.django_db(transaction=True)]
@@ -58,7 +58,7 @@ def redis_url(tmp_path):
     process.wait(10)
 
 
-def test_every_record_arrives_once_through_failures_and_restarts(redis_url, tmp_path):
+def test_every_record_arrives_once_through_failures_and_restarts(redis_url, tmp_path, settings):
     assert connections["default"].vendor == "mysql", "run with --ds=tests.settings_mariadb"
     database = connections["default"].settings_dict["NAME"]
     receiver_port = free_port()
@@ -82,13 +82,20 @@ def test_every_record_arrives_once_through_failures_and_restarts(redis_url, tmp_
              "--pool", "prefork", "--loglevel", "INFO", "--without-gossip", "--without-mingle"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(tmp_path / "worker.log", "a"))
 
+    # As in production: the receivers store each event's receipt and ask a worker, over the broker, to
+    # record the facts and outbox records; the worker is not even running yet.
+    from tests.celery_app import app
+
+    app.conf.broker_url = redis_url
+    settings.ETWINNING_RECORD_EVENTS_IN_WORKER = True
     connect_plugin_receivers("lms.djangoapp")
     for n in range(RECORDS):
         signals.COURSE_ENROLLMENT_CREATED.send_event(enrollment=CourseEnrollmentData(
             user=UserData(id=n, is_active=True, pii=UserPersonalData(username=f"u{n}", email=f"u{n}@x.gr")),
             course=CourseData(course_key=CourseKey.from_string("course-v1:NSS+SL+2027")), mode="audit",
             is_active=True, creation_date=None))
-    assert OutboxRecord.objects.count() == RECORDS
+    assert PlatformEventReceipt.objects.filter(recorded_at=None).count() == RECORDS
+    assert not OutboxRecord.objects.exists()  # the request paid for the receipt only
 
     from celery import Celery
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import jsonschema
 import pytest
+from django.core.cache import cache
 from edx_django_utils.plugins import connect_plugin_receivers
 from opaque_keys.edx.keys import CourseKey
 from openedx_events.learning import signals
@@ -22,7 +23,10 @@ from openedx_events.learning.data import (
 )
 
 from etwinning_plugin.delivery import contract
+from etwinning_plugin.facts import record_pending_events
 from etwinning_plugin.models import CompletionFact, EnrollmentFact, OutboxRecord, PlatformEventReceipt
+from etwinning_plugin.receivers import WORKER_SCHEDULED_KEY
+from etwinning_plugin.tasks import deliver_pending_reports
 
 pytestmark = pytest.mark.django_db
 COURSE = CourseKey.from_string("course-v1:NSS+SkillsLabs+2027")
@@ -178,3 +182,61 @@ def test_step_and_plan_completions_name_every_partner(scenario_factory, complete
     assert OutboxRecord.objects.filter(record_type="step_completion").count() == 2
     for payload in completions.values():
         jsonschema.validate(payload, contract.schema("step_completion"), format_checker=jsonschema.FormatChecker())
+
+
+# --- the production path: one INSERT in the platform's request, the facts recorded by the worker ---
+
+
+@pytest.fixture
+def in_worker(settings):
+    """As in production: the receivers leave the facts to a Celery worker (here: the task, run in-process)."""
+    import tests.celery_app  # noqa: F401 - the Celery app (in-memory broker) the receiver schedules with
+
+    settings.ETWINNING_RECORD_EVENTS_IN_WORKER = True
+    cache.delete(WORKER_SCHEDULED_KEY)
+    return settings
+
+
+@pytest.mark.django_db(transaction=True)
+def test_recording_an_event_costs_the_request_one_insert(in_worker, django_assert_num_queries):
+    with django_assert_num_queries(1) as queries:  # autocommit, as the platform sends most events
+        signals.COURSE_ENROLLMENT_CREATED.send_event(enrollment=enrollment())
+    assert queries.captured_queries[0]["sql"].startswith("INSERT INTO")
+    receipt = PlatformEventReceipt.objects.get()
+    assert receipt.recorded_at is None and receipt.payload == {
+        "course_key": str(COURSE), "user_id": "42", "mode": "audit", "is_active": True,
+        "enrolled_at": NOW.isoformat()}  # ids and states: no name, no e-mail
+    assert not EnrollmentFact.objects.exists() and not OutboxRecord.objects.exists()
+    assert cache.get(WORKER_SCHEDULED_KEY)  # a worker run was asked for, once for this window
+    assert deliver_pending_reports()["recorded"] == 1  # what the worker runs
+    assert EnrollmentFact.objects.get().is_active and OutboxRecord.objects.get().record_type == "enrollment"
+    assert PlatformEventReceipt.objects.get().recorded_at is not None
+
+
+def test_inside_the_platforms_transaction_it_is_still_one_insert(in_worker, django_assert_num_queries):
+    metadata = signals.COURSE_ENROLLMENT_CREATED.generate_signal_metadata()
+    with django_assert_num_queries(1):  # INSERT … ON CONFLICT DO NOTHING, no savepoint
+        signals.COURSE_ENROLLMENT_CREATED.send_event_with_custom_metadata(metadata, enrollment=enrollment())
+    signals.COURSE_ENROLLMENT_CREATED.send_event_with_custom_metadata(metadata, enrollment=enrollment())
+    assert PlatformEventReceipt.objects.count() == 1  # the same event again: ignored
+
+
+def test_the_worker_records_events_in_the_order_they_happened(in_worker):
+    signals.COURSE_ENROLLMENT_CREATED.send_event(enrollment=enrollment())
+    signals.COURSE_UNENROLLMENT_COMPLETED.send_event(enrollment=enrollment())
+    signals.COURSE_ENROLLMENT_CHANGED.send_event(enrollment=enrollment(mode="verified"))
+    assert record_pending_events(batch_size=2) == 3
+    fact = EnrollmentFact.objects.get()
+    assert fact.is_active and fact.mode == "verified"
+    assert record_pending_events() == 0  # nothing twice
+
+
+def test_an_event_that_cannot_be_recorded_is_kept_with_why_and_does_not_hold_back_others(in_worker, caplog):
+    signals.COURSE_ENROLLMENT_CREATED.send_event(enrollment=enrollment(user_id=1))
+    PlatformEventReceipt.objects.update(payload={"course_key": str(COURSE)})  # a payload this version cannot read
+    signals.COURSE_ENROLLMENT_CREATED.send_event(enrollment=enrollment(user_id=2))
+    assert record_pending_events() == 2
+    broken = PlatformEventReceipt.objects.exclude(failure="").get()
+    assert broken.failure == "KeyError" and broken.recorded_at is not None
+    assert list(EnrollmentFact.objects.values_list("user_id", flat=True)) == ["2"]
+    assert "KeyError" in caplog.text

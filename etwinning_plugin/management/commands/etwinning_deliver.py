@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from etwinning_plugin.delivery.outbox import BatchOutcome, deliver_all, replay_dead
 from etwinning_plugin.delivery.summaries import queue_survey_summaries
+from etwinning_plugin.facts import record_pending_events
 from etwinning_plugin.models import OutboxRecord
 
 
@@ -17,6 +18,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["replay_dead"]:
             self.stdout.write(f"{replay_dead(options['course_id'])} dead records queued again")
+        recorded = record_pending_events(on_batch=lambda n: self.stderr.write(f"  {n} events recorded"))
+        if recorded:
+            self.stdout.write(f"{recorded} received events recorded")
         summaries = queue_survey_summaries()
         if summaries.queued or summaries.held_back:
             self.stdout.write(f"survey summaries queued {summaries.queued}, held back {summaries.held_back} "

@@ -8,8 +8,9 @@ from django.core.management.base import BaseCommand
 
 from etwinning_plugin.delivery import contract
 from etwinning_plugin.delivery.summaries import queue_survey_summaries
+from etwinning_plugin.facts import PASSED_CERTIFICATE_STATUSES, record_pending_events
 from etwinning_plugin.models import CompletionFact, EnrollmentFact, OutboxRecord
-from etwinning_plugin.receivers import PASSED_CERTIFICATE_STATUSES, queue
+from etwinning_plugin.receivers import queue
 
 
 class Command(BaseCommand):
@@ -19,6 +20,9 @@ class Command(BaseCommand):
         parser.add_argument("--course-id", default="")
 
     def handle(self, *args, **options):
+        recorded = record_pending_events(on_batch=lambda n: self.stderr.write(f"  {n} events recorded"))
+        if recorded:
+            self.stdout.write(f"{recorded} received events recorded first")
         enrollments = EnrollmentFact.objects.all()
         completions = CompletionFact.objects.all()
         if options["course_id"]:

@@ -6,6 +6,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
+from etwinning_plugin.facts import record_pending_events
 from etwinning_plugin.reports.figures import course_figures, figures_csv_rows
 
 
@@ -18,6 +19,8 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=("json", "csv"), default="json")
 
     def handle(self, *args, **options):
+        # Events the worker has not recorded yet count too.
+        record_pending_events(on_batch=lambda n: self.stderr.write(f"  {n} received events recorded first"))
         figures = course_figures(options["course_id"])
         if options["format"] == "json":
             self.stdout.write(json.dumps(figures, ensure_ascii=False, indent=2))
