@@ -32,3 +32,33 @@ def test_deliver_and_replay_dead_letters(nss):
     out = io.StringIO()
     call_command("etwinning_deliver", "--replay-dead", stdout=out)
     assert "3 dead records queued again" in out.getvalue() and "delivered 3" in out.getvalue()
+
+
+def test_status_shows_health_and_fails_on_dead_letters_without_changing_anything(nss):
+    enrol(2)
+    out = io.StringIO()
+    call_command("etwinning_deliver", "--status", stdout=out)
+    assert "pending: 2" in out.getvalue() and out.getvalue().rstrip().endswith("OK")
+    assert OutboxRecord.objects.filter(state="pending").count() == 2  # nothing sent
+    nss.NSS_RECEIVER_FAULTS = [403]
+    call_command("etwinning_deliver", stdout=io.StringIO())
+    out = io.StringIO()
+    with pytest.raises(SystemExit) as exit_:
+        call_command("etwinning_deliver", "--status", stdout=out)
+    assert exit_.value.code == 1 and "dead letters answered 403: 2" in out.getvalue()
+
+
+def test_a_migration_creates_the_nss_staff_group_operators_fill():
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    from etwinning_plugin.rest_api.permissions import NSS_STAFF_GROUP
+
+    Group.objects.filter(name=NSS_STAFF_GROUP).delete()  # (transactional tests flush what migrations made)
+    migration = import_module("etwinning_plugin.migrations.0004_nss_staff_group")
+    assert migration.NSS_STAFF_GROUP == NSS_STAFF_GROUP
+    migration.create_group(apps, None)
+    migration.create_group(apps, None)  # twice: still one
+    assert Group.objects.filter(name=NSS_STAFF_GROUP).count() == 1
