@@ -33,8 +33,8 @@ NSS_URL = "https://nss.example.gr/records/"
 
 def tutor(root: Path, *args: str) -> str:
     assert TUTOR.exists(), f"{TUTOR} is missing: ./dev test creates .venv-tutor (Tutor 22 and the plugin)"
-    result = subprocess.run([str(TUTOR), *args], check=False, env={**os.environ, "TUTOR_ROOT": str(root)}, capture_output=True,
-                            text=True, timeout=120, stdin=subprocess.DEVNULL)
+    result = subprocess.run([str(TUTOR), *args], check=False, env={**os.environ, "TUTOR_ROOT": str(root)},
+                            capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
     assert result.returncode == 0, f"tutor {' '.join(args)}: {result.stdout}{result.stderr}"
     return result.stdout
 
