@@ -42,7 +42,6 @@ import django  # noqa: E402
 
 django.setup()
 
-import tests.celery_app  # noqa: E402, F401 - the Celery app (in-memory broker) our receiver asks for a worker run
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -54,6 +53,7 @@ from openedx_events.learning.signals import COURSE_ENROLLMENT_CREATED as SIGNAL 
 from openedx_webhooks import receivers as webhooks_receivers  # noqa: E402
 from openedx_webhooks.models import Webhook  # noqa: E402
 
+import tests.celery_app  # noqa: E402, F401 - the Celery app (in-memory broker) our receiver asks for a worker run
 from etwinning_plugin import receivers as our_receivers  # noqa: E402
 from etwinning_plugin.models import PlatformEventReceipt  # noqa: E402
 
