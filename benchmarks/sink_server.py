@@ -7,20 +7,17 @@ prints its port. Run as a separate process, so it does not compete with the benc
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-received = 0
-
-
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    received = [0]  # shared by the handler's instances (one per connection)
 
     def do_POST(self):  # noqa: N802 - http.server's name
-        global received
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        received += 1
+        self.received[0] += 1
         self._answer(b"ok")
 
     def do_GET(self):  # noqa: N802
-        self._answer(str(received).encode())
+        self._answer(str(self.received[0]).encode())
 
     def _answer(self, body: bytes) -> None:
         self.send_response(200)
