@@ -7,6 +7,7 @@ prints its port. Run as a separate process, so it does not compete with the benc
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     received = [0]  # shared by the handler's instances (one per connection)
