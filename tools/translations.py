@@ -62,7 +62,9 @@ def extract() -> tuple[dict[str, set[str]], set[str]]:
                     and isinstance(node.args[0].value, str):
                 func = node.func
                 name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
-                if name in PY_FUNCS:
+                if name == "ngettext" and len(node.args) > 1 and isinstance(node.args[1], ast.Constant):
+                    add(node.args[0].value, path, plural=node.args[1].value)
+                elif name in PY_FUNCS:
                     add(node.args[0].value, path)
     for path in sorted((PACKAGE / "templates").rglob("*.html")):
         text = path.read_text(encoding="utf-8")

@@ -62,3 +62,20 @@ def test_a_migration_creates_the_nss_staff_group_operators_fill():
     migration.create_group(apps, None)
     migration.create_group(apps, None)  # twice: still one
     assert Group.objects.filter(name=NSS_STAFF_GROUP).count() == 1
+
+
+def test_the_admin_shows_the_outbox_and_replays_dead_letters_in_greek(nss, client):
+    from django.contrib.auth.models import User
+
+    enrol(2)
+    nss.NSS_RECEIVER_FAULTS = [422]
+    call_command("etwinning_deliver", stdout=io.StringIO())
+    client.force_login(User.objects.create_superuser("operator", "op@nss.gr", "x"))
+    listing = client.get("/admin/etwinning_plugin/outboxrecord/?state__exact=dead", HTTP_ACCEPT_LANGUAGE="el")
+    assert listing.status_code == 200 and "enrollment" in listing.content.decode()
+    dead = list(OutboxRecord.objects.filter(state="dead").values_list("pk", flat=True))
+    response = client.post("/admin/etwinning_plugin/outboxrecord/", {"action": "replay", "_selected_action": dead},
+                           HTTP_ACCEPT_LANGUAGE="el", follow=True)
+    assert "2 εγγραφές μπήκαν ξανά στην ουρά." in response.content.decode()
+    assert OutboxRecord.objects.filter(state="pending", attempts=0).count() == 2
+    assert client.get("/admin/etwinning_plugin/platformeventreceipt/").status_code == 200
