@@ -83,6 +83,7 @@ def test_the_first_runs_figures_come_out_of_the_platforms_data():
     figures = course_figures(str(COURSE))
     assert figures["enrolled"] == 5899 and figures["completed"] == 2748
     assert figures["completion_rate"] == 46.58  # 2,748 of 5,899
+    assert figures["active"] == 2900  # the passing (0–2,747), respondents (0–2,899) and registrants (0–1,358)
     assert figures["new_etwinning_teachers"] == 1359 and figures["new_etwinning_schools"] == 742
     assert figures["survey"]["responses"] == 2900
     items = {item["key"]: item for item in figures["survey"]["items"]}
@@ -100,3 +101,29 @@ def test_the_first_runs_figures_come_out_of_the_platforms_data():
     call_command("etwinning_report", "--course-id", str(COURSE), "--format", "csv", stdout=out)
     lines = out.getvalue().splitlines()
     assert "survey:would_recommend,2808,96.83,2900" in lines and "completion_rate,2748,46.58,5899" in lines
+
+
+def test_active_counts_enrolled_learners_who_did_something_here_once():
+    from django.utils import timezone
+
+    from etwinning_plugin.models import (
+        CompletionFact,
+        EnrollmentFact,
+        PartnershipCard,
+        StepSubmission,
+        SurveyParticipation,
+    )
+    from etwinning_plugin.reports.figures import active_learners
+
+    course, now = str(COURSE), timezone.now()
+    for n in range(6):
+        EnrollmentFact.objects.create(course_key=course, user_id=str(n), mode="audit", is_active=n != 5,
+                                      updated_at=now)
+    CompletionFact.objects.create(course_key=course, user_id="0", updated_at=now)  # a grade summary
+    StepSubmission.objects.create(course_key=course, usage_key="u", owner_key="learner:1", title="t", answers={},
+                                  submitted_by="1", submitted_at=now)
+    SurveyParticipation.objects.create(course_key=course, usage_key="s", learner_id="2", submitted_at=now)
+    PartnershipCard.objects.create(course_key=course, learner_id="2")  # the same learner twice: once
+    PartnershipCard.objects.create(course_key="course-v1:NSS+Other+2027", learner_id="3")  # another course
+    SurveyParticipation.objects.create(course_key=course, usage_key="s", learner_id="5", submitted_at=now)  # left
+    assert active_learners(course) == 3  # learners 0, 1 and 2; 3 and 4 did nothing here; 5 unenrolled
