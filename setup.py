@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from setuptools import find_packages, setup
+from setuptools import find_namespace_packages, setup
 
 HERE = Path(__file__).parent
 VERSION = re.search(r'__version__ = "([^"]+)"', (HERE / "etwinning_plugin" / "__init__.py").read_text()).group(1)
@@ -23,7 +23,7 @@ setup(
     long_description_content_type="text/markdown",
     license="AGPL-3.0",
     python_requires=">=3.12",
-    packages=find_packages(
+    packages=find_namespace_packages(
         include=["skillslab_xblock", "skillslab_xblock.*", "etwinning_plugin", "etwinning_plugin.*"]
     ),
     include_package_data=True,
@@ -36,6 +36,11 @@ setup(
             "public/js/translations/*/*.js",
             "translations/*/LC_MESSAGES/*.po",
             "translations/*/LC_MESSAGES/*.mo",
+        ],
+        "etwinning_plugin": [
+            "templates/etwinning_plugin/*.html",
+            "locale/*/LC_MESSAGES/*.mo",
+            "delivery/schemas/*.json",
         ],
     },
     install_requires=requirements("base"),

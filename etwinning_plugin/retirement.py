@@ -25,12 +25,13 @@ from .models import (
     Invitation,
     PartnershipCard,
     PartnershipMember,
+    PlatformEventReceipt,
     SharedDocument,
     StepSubmission,
     SurveyParticipation,
     SurveyResponse,
 )
-from .receivers import never_raises, queue
+from .receivers import queue
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,12 @@ log = logging.getLogger(__name__)
 def retire(user_id: str) -> str:
     """Erase the learner's personal data here; returns the token that replaces their id."""
     token = "retired-" + hashlib.sha256(f"retired:{user_id}".encode()).hexdigest()[:16]
+    # Events still waiting for the worker become facts first, so that they are tokenised below too.
+    from .facts import record_pending_events  # noqa: PLC0415 - facts imports receivers, which import this
+
+    record_pending_events()
     with transaction.atomic():
+        PlatformEventReceipt.objects.filter(payload__user_id=user_id).update(payload={})
         if contract.reporting_configured():
             pseudonym = contract.pseudonym(user_id)
             queue({**_retirement_record(pseudonym),
@@ -66,8 +72,12 @@ def _retirement_record(pseudonym: str) -> dict:
             "course_id": "", "learner": pseudonym}
 
 
-@never_raises
 def retire_learner(sender=None, user=None, **kwargs) -> None:
-    """The receiver of the LMS's ``USER_RETIRE_LMS_MISC`` signal."""
+    """
+    The receiver of the LMS's ``USER_RETIRE_LMS_MISC`` signal, sent by the retirement API
+    (``LMSAccountRetirementView``: ``USER_RETIRE_LMS_MISC.send(sender=..., user=retirement.user)``).
+    Unlike the event receivers it lets an error through: the view then answers 500 and the
+    platform's retirement pipeline tries again, rather than recording the learner as erased here.
+    """
     if user is not None:
         retire(str(user.id))

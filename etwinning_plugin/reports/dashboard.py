@@ -6,6 +6,7 @@ The course figures in the instructor dashboard, through openedx-filters pipeline
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -47,6 +48,8 @@ class AddCourseFiguresTab(PipelineStep):
     def run_filter(self, tabs, user, course_key):  # pylint: disable=arguments-differ
         tabs = list(tabs or [])
         if not any(tab.get("tab_id") == SECTION_KEY for tab in tabs):
-            tabs.append({"tab_id": SECTION_KEY, "title": _("eTwinning Skills Labs"), "sort_order": 90,
-                         "url": reverse("etwinning:course-figures-page", kwargs={"course_id": str(course_key)})})
+            # Absolute: the MFE routes a URL starting with "/" inside itself, and opens others as links.
+            page = reverse("etwinning:course-figures-page", kwargs={"course_id": str(course_key)})
+            tabs.append({"tab_id": SECTION_KEY, "title": _("eTwinning Skills Labs"), "sort_order": 120,
+                         "url": getattr(settings, "LMS_ROOT_URL", "").rstrip("/") + page})
         return {"tabs": tabs, "user": user, "course_key": course_key}

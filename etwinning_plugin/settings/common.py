@@ -6,6 +6,7 @@ merged into ``OPEN_EDX_FILTERS_CONFIG``, never replacing what the platform or an
 """
 
 from copy import deepcopy
+from pathlib import Path
 
 DEFAULTS = {
     # Where Studio's activity editor finds the operator's programme catalogue (JSON, see
@@ -56,10 +57,24 @@ def merge_filters_config(settings, filter_steps: dict[str, list[str]]) -> None:
     settings.OPEN_EDX_FILTERS_CONFIG = config
 
 
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+
+def add_mako_templates(settings) -> None:
+    """
+    The legacy instructor dashboard includes a section's Mako template through the platform's Mako
+    lookup, which only searches MAKO_TEMPLATE_DIRS_BASE (not app directories): add ours to it.
+    """
+    dirs = getattr(settings, "MAKO_TEMPLATE_DIRS_BASE", None)
+    if dirs is not None and TEMPLATES_DIR not in dirs and str(TEMPLATES_DIR) not in dirs:
+        dirs.append(TEMPLATES_DIR)
+
+
 def plugin_settings(settings) -> None:
     for name, value in DEFAULTS.items():
         if not hasattr(settings, name):
             setattr(settings, name, deepcopy(value))
+    add_mako_templates(settings)
     # The activity block reads the catalogue path through the XBlock settings service.
     xblock_settings = getattr(settings, "XBLOCK_SETTINGS", None)
     if xblock_settings is None:

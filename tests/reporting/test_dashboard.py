@@ -26,13 +26,44 @@ def test_the_legacy_dashboard_gets_a_figures_section():
     assert result["context"]["sections"][0] == {"section_key": "x"}  # others' sections are kept
 
 
-def test_the_instructor_mfe_gets_a_tab_once():
+def test_the_section_renders_through_the_platforms_mako_include():
+    """
+    instructor_dashboard_2.html includes each section with the line quoted below, through the Mako
+    lookup over MAKO_TEMPLATE_DIRS_BASE, which the plugin's settings extend with its templates.
+    """
+    from mako.lookup import TemplateLookup
+    from mako.template import Template
+
+    from etwinning_plugin.settings import common
+
+    platform = SimpleNamespace(MAKO_TEMPLATE_DIRS_BASE=["/edx/app/edxapp/edx-platform/lms/templates"])
+    common.plugin_settings(platform)
+    common.plugin_settings(platform)  # every settings type applies it: listed once
+    assert platform.MAKO_TEMPLATE_DIRS_BASE[1:] == [common.TEMPLATES_DIR]
+    lookup = TemplateLookup(directories=[str(d) for d in platform.MAKO_TEMPLATE_DIRS_BASE])
+    dashboard = Template(
+        "% for section_data in sections:\n"
+        "<section id=\"${ section_data['section_key'] }\" class=\"idash-section\">\n"
+        "<%include file=\"${ section_data.get('template_path_prefix', '') }${ section_data['section_key'] }.html\" "
+        "args=\"section_data=section_data\" />\n"
+        "</section>\n% endfor\n", lookup=lookup)
+    context = {"course": SimpleNamespace(id=CourseKey.from_string(COURSE)), "sections": []}
+    sections = AddCourseFiguresSection(InstructorDashboardRenderStarted.filter_type, []) \
+        .run_filter(context=context, template_name="instructor_dashboard_2.html")["context"]["sections"]
+    html = dashboard.render(sections=sections)
+    assert html.count('class="idash-section"') == 1 and '<div class="etwinning-figures">' in html
+    assert "<table" in html  # the fragment's markup, not escaped text
+
+
+def test_the_instructor_mfe_gets_a_tab_once(settings):
+    settings.LMS_ROOT_URL = "https://mooc.etwinning.gr"
     step = AddCourseFiguresTab(InstructorDashboardTabsRequested.filter_type, [])
     course_key = CourseKey.from_string(COURSE)
     tabs = step.run_filter(tabs=[{"tab_id": "grading"}], user=None, course_key=course_key)["tabs"]
     again = step.run_filter(tabs=tabs, user=None, course_key=course_key)["tabs"]
     assert [t["tab_id"] for t in again] == ["grading", "etwinning_figures"]
-    assert again[1]["url"] == f"/etwinning/courses/{COURSE}/figures/"
+    # absolute: the MFE routes a URL starting with "/" inside itself (InstructorNav's tab.url.startsWith('/'))
+    assert again[1]["url"] == f"https://mooc.etwinning.gr/etwinning/courses/{COURSE}/figures/"
 
 
 def test_the_filter_configuration_runs_our_steps(settings):

@@ -47,8 +47,26 @@ def test_retirement_erases_the_learner_and_queues_a_retirement_record():
     jsonschema.validate(record.payload, contract.schema("retirement"), format_checker=jsonschema.FormatChecker())
 
 
-def test_retiring_twice_queues_one_record_and_a_bad_call_never_raises():
+def test_retiring_twice_queues_one_record_and_a_failure_reaches_the_retirement_pipeline():
     retire_learner(sender=None, user=SimpleNamespace(id="ghost"))
     retire_learner(sender=None, user=SimpleNamespace(id="ghost"))
     assert OutboxRecord.objects.filter(record_type="retirement").count() == 1
-    retire_learner(sender=None, user=object())  # no id: logged, not raised
+    with pytest.raises(AttributeError):  # the platform's view answers 500 and its pipeline retries
+        retire_learner(sender=None, user=object())
+
+
+def test_events_still_waiting_for_the_worker_are_recorded_then_tokenised(settings):
+    from edx_django_utils.plugins import connect_plugin_receivers
+    from openedx_events.learning import signals
+
+    import tests.celery_app  # noqa: F401 - the Celery app (in-memory broker) the receiver asks for a run
+    from etwinning_plugin.models import EnrollmentFact, PlatformEventReceipt
+    from tests.reporting.test_receivers import enrollment
+
+    settings.ETWINNING_RECORD_EVENTS_IN_WORKER = True
+    connect_plugin_receivers("lms.djangoapp")
+    signals.COURSE_ENROLLMENT_CREATED.send_event(enrollment=enrollment(user_id=77))
+    assert not EnrollmentFact.objects.exists()  # waiting for the worker
+    token = retire_learner(sender=None, user=SimpleNamespace(id=77)) or EnrollmentFact.objects.get().user_id
+    assert EnrollmentFact.objects.get().user_id == token and token.startswith("retired-")
+    assert PlatformEventReceipt.objects.get().payload == {}  # no link back to the learner
