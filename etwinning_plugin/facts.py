@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -116,6 +117,23 @@ def record_pending_events(batch_size: int = 500, on_batch: Callable[[int], None]
         total += len(receipts)
         if on_batch is not None:
             on_batch(total)
+
+
+def prune_recorded_events(now: datetime | None = None, chunk: int = 5000) -> int:
+    """
+    Forget receipts recorded more than ETWINNING_EVENT_RETENTION_DAYS ago (30 by default): a
+    duplicated event arrives within minutes, not months, and the facts keep what the receipts said.
+    Receipts an event could not be recorded from are kept for the operator.
+    """
+    days = getattr(settings, "ETWINNING_EVENT_RETENTION_DAYS", 30)
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    deleted = 0
+    while True:
+        ids = list(PlatformEventReceipt.objects.filter(recorded_at__lt=cutoff, failure="")
+                   .values_list("id", flat=True)[:chunk])
+        if not ids:
+            return deleted
+        deleted += PlatformEventReceipt.objects.filter(id__in=ids).delete()[0]
 
 
 def record_received(receipts: list[PlatformEventReceipt]) -> None:

@@ -9,7 +9,7 @@ from celery import shared_task
 
 from .delivery.outbox import deliver_all
 from .delivery.summaries import queue_survey_summaries
-from .facts import record_pending_events
+from .facts import prune_recorded_events, record_pending_events
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +29,7 @@ def deliver_pending_reports() -> dict:
     if summaries.next_due is not None:
         deliver_pending_reports.apply_async(eta=summaries.next_due)
     outcome = deliver_all()
+    prune_recorded_events()
     if outcome.sent or recorded:
         log.info("eTwinning: %d events recorded; NSS delivery: %s", recorded, asdict(outcome))
     return {"recorded": recorded, **asdict(outcome)}

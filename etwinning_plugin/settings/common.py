@@ -32,6 +32,8 @@ DEFAULTS = {
     # ETWINNING_RECORD_EVENTS_IN_WORKER to False: facts are then recorded right after the commit.
     "ETWINNING_RECORD_EVENTS_IN_WORKER": True,
     "ETWINNING_WORKER_DELAY": 5,
+    # Days a recorded event's receipt is kept (to recognise the same event delivered again).
+    "ETWINNING_EVENT_RETENTION_DAYS": 30,
     # A survey's summary is sent again at most this often (seconds) while answers come in.
     "ETWINNING_SURVEY_SUMMARY_INTERVAL": 3600,
 }

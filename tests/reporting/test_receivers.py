@@ -240,3 +240,23 @@ def test_an_event_that_cannot_be_recorded_is_kept_with_why_and_does_not_hold_bac
     assert broken.failure == "KeyError" and broken.recorded_at is not None
     assert list(EnrollmentFact.objects.values_list("user_id", flat=True)) == ["2"]
     assert "KeyError" in caplog.text
+
+
+def test_old_recorded_receipts_are_pruned_but_not_failed_or_pending_ones(in_worker):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from etwinning_plugin.facts import prune_recorded_events
+
+    for user_id in (1, 2, 3):
+        signals.COURSE_ENROLLMENT_CREATED.send_event(enrollment=enrollment(user_id=user_id))
+    record_pending_events()
+    month_ago = timezone.now() - timedelta(days=31)
+    first, second, third = PlatformEventReceipt.objects.order_by("id")
+    PlatformEventReceipt.objects.filter(pk__in=[first.pk, second.pk]).update(recorded_at=month_ago)
+    PlatformEventReceipt.objects.filter(pk=second.pk).update(failure="KeyError")
+    signals.COURSE_ENROLLMENT_CREATED.send_event(enrollment=enrollment(user_id=4))  # still pending
+    assert prune_recorded_events() == 1
+    assert set(PlatformEventReceipt.objects.values_list("pk", flat=True)) >= {second.pk, third.pk}
+    assert not PlatformEventReceipt.objects.filter(pk=first.pk).exists() and EnrollmentFact.objects.count() == 3
