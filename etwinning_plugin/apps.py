@@ -29,6 +29,9 @@ class EtwinningPluginConfig(AppConfig):
     verbose_name = "eTwinning Skills Labs"
     default_auto_field = "django.db.models.BigAutoField"
 
+    def ready(self):
+        from . import checks  # noqa: F401, PLC0415 - registers the system checks of the reporting settings
+
     plugin_app = {
         PluginURLs.CONFIG: {
             LMS: {
