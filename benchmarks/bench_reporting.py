@@ -129,6 +129,7 @@ def bench_delivery(count: int) -> float:
                     break
             time.sleep(0.1)
         settings.ETWINNING_NSS_URL = f"http://127.0.0.1:{port}/nss/records/"
+        settings.ETWINNING_REPORTING_ENABLED = True
         start = time.perf_counter()
         result = outbox.deliver_all()
         elapsed = time.perf_counter() - start

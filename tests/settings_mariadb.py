@@ -25,6 +25,7 @@ if os.environ.get("NSS_RECEIVER_FAULTS"):
     NSS_RECEIVER_FAULTS = [f if f == "timeout" else int(f) for f in os.environ["NSS_RECEIVER_FAULTS"].split(",")]
 NSS_RECEIVER_DELAY = float(os.environ.get("NSS_RECEIVER_DELAY", "0"))
 ETWINNING_NSS_URL = os.environ.get("ETWINNING_NSS_URL", "")
+ETWINNING_REPORTING_ENABLED = bool(ETWINNING_NSS_URL)  # the fault test's worker and receiver processes
 ETWINNING_CLAIM_GRACE = float(os.environ.get("ETWINNING_CLAIM_GRACE", "30"))
 ETWINNING_READ_TIMEOUT = float(os.environ.get("ETWINNING_READ_TIMEOUT", "30"))
 ETWINNING_CONNECT_TIMEOUT = float(os.environ.get("ETWINNING_CONNECT_TIMEOUT", "5"))

@@ -74,8 +74,12 @@ def _claim(batch_size: int) -> list[OutboxRecord]:
 
 
 def deliver_once(batch_size: int | None = None, session: requests.Session | None = None) -> BatchOutcome:
-    """Send one batch of due records and record the outcome of each; returns the counts."""
-    if not getattr(settings, "ETWINNING_NSS_URL", ""):
+    """
+    Send one batch of due records and record the outcome of each; returns the counts. Nothing is
+    sent while reporting is disabled (an operator pausing delivery) or without an NSS address:
+    records wait in the outbox.
+    """
+    if not getattr(settings, "ETWINNING_REPORTING_ENABLED", False) or not getattr(settings, "ETWINNING_NSS_URL", ""):
         return BatchOutcome(0, 0, 0, 0)
     batch_size = batch_size or settings.ETWINNING_BATCH_SIZE
     with transaction.atomic():

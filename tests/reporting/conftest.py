@@ -11,6 +11,9 @@ COURSE = CourseKey.from_string("course-v1:NSS+SkillsLabs+2027")
 
 @pytest.fixture
 def nss(live_server, settings):
+    import tests.celery_app  # noqa: F401 - the Celery app (in-memory broker) queued records ask for a worker run on
+
+    settings.ETWINNING_REPORTING_ENABLED = True
     settings.ETWINNING_NSS_URL = f"{live_server.url}/nss/records/"
     settings.ETWINNING_READ_TIMEOUT = 1
     settings.NSS_RECEIVER_FAULTS = []

@@ -83,9 +83,13 @@ def test_a_record_too_old_to_retry_becomes_dead(nss):
     assert outbox.deliver_once().dead == 1
 
 
-def test_nothing_is_sent_without_an_nss_address(settings):
-    settings.ETWINNING_NSS_URL = ""
+def test_nothing_is_sent_without_an_nss_address_or_while_reporting_is_paused(nss):
+    enrol(2)
+    nss.ETWINNING_REPORTING_ENABLED = False  # an operator pausing delivery (docs/operators.md: rotating the secret)
     assert outbox.deliver_all().sent == 0
+    nss.ETWINNING_REPORTING_ENABLED, nss.ETWINNING_NSS_URL = True, ""
+    assert outbox.deliver_all().sent == 0
+    assert OutboxRecord.objects.filter(state="pending").count() == 2
 
 
 def test_back_off_grows_and_is_capped():
