@@ -6,6 +6,8 @@ import logging
 from dataclasses import asdict
 
 from celery import shared_task
+from django.conf import settings
+from django.core.cache import cache
 
 from .delivery.outbox import deliver_all
 from .delivery.summaries import queue_survey_summaries
@@ -26,8 +28,10 @@ def deliver_pending_reports() -> dict:
     """
     recorded = record_pending_events()
     summaries = queue_survey_summaries()
-    if summaries.next_due is not None:
-        deliver_pending_reports.apply_async(eta=summaries.next_due)
+    if summaries.next_due is not None and cache.add(
+            f"etwinning_plugin:summary-run:{int(summaries.next_due.timestamp())}", 1,
+            timeout=int(settings.ETWINNING_SURVEY_SUMMARY_INTERVAL) + 60):
+        deliver_pending_reports.apply_async(eta=summaries.next_due)  # one follow-up per due time, not per run
     outcome = deliver_all()
     prune_recorded_events()
     if outcome.sent or recorded:

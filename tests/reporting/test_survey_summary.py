@@ -95,3 +95,25 @@ def test_without_the_reporting_secrets_nothing_is_queued(survey, settings):
 def test_every_record_type_has_its_schema():
     for record_type in contract.RECORD_TYPES:
         assert contract.schema(record_type)["properties"]["type"] == {"const": record_type}
+
+
+def test_a_held_back_summary_gets_one_follow_up_run_however_many_runs_see_it(survey, settings):
+    from django.core.cache import cache
+
+    import tests.celery_app  # noqa: F401 - the Celery app (in-memory broker) the task schedules with
+    from etwinning_plugin.tasks import deliver_pending_reports
+
+    cache.clear()
+    answer(survey, "anna", 5)
+    deliver_pending_reports()  # queues the first summary
+    answer(survey, "luis", 5)
+    scheduled = []
+    original = deliver_pending_reports.apply_async
+    # a spy: each call is still published, to the in-memory broker
+    deliver_pending_reports.apply_async = lambda **kwargs: (scheduled.append(kwargs["eta"]), original(**kwargs))
+    try:
+        for _ in range(3):
+            deliver_pending_reports()  # each run sees the held-back summary
+    finally:
+        deliver_pending_reports.apply_async = original
+    assert len(scheduled) == 1 and scheduled[0] > timezone.now() + timedelta(minutes=59)
