@@ -27,7 +27,7 @@ from etwinning_plugin.settings import common
 ROOT = Path(__file__).resolve().parents[2]
 TUTOR = Path(os.environ.get("ETWINNING_TUTOR_BIN", ROOT / ".venv-tutor" / "bin" / "tutor"))
 SETTINGS_FILES = [f"{app}/{kind}.py" for app in ("lms", "cms") for kind in ("production", "development")]
-NEEDS_DOCKER = (("images", "build"), ("local", "launch"), ("local", "do"))
+NEEDS_DOCKER = (("images", "build"), ("local", "launch"), ("local", "do"), ("local", "restart"), ("local", "run"))
 NSS_URL = "https://nss.example.gr/records/"
 
 
@@ -51,7 +51,7 @@ def run_documented(root: Path, section: str) -> list[str]:
     """Run a section's commands as the operator would; returns those that need Docker (not run here)."""
     skipped = []
     for command in documented_commands(section):
-        argv = shlex.split(command)
+        argv = shlex.split(os.path.expandvars(command.replace("$(openssl rand -hex 32)", "${ROTATED_SECRET}")))
         if argv[0] == "pip":
             # The plugin comes from this checkout, already installed in .venv-tutor by ./dev test.
             assert argv[-1] == "tutor-contrib-etwinning"
@@ -180,3 +180,16 @@ def test_disabling_leaves_nothing_of_the_plugin_in_the_settings(tmp_path):
     assert rendered and leftovers == []
     for name in SETTINGS_FILES:
         py_compile.compile(str(settings_file(tmp_path, name)), doraise=True)
+
+
+def test_the_documented_upgrade_and_secret_rotation(tmp_path, monkeypatch):
+    run_documented(tmp_path, "Install")
+    before = yaml.safe_load((tmp_path / "config.yml").read_text())
+    assert run_documented(tmp_path, "Upgrade") == ["tutor images build openedx", "tutor local launch"]
+    after_upgrade = yaml.safe_load((tmp_path / "config.yml").read_text())
+    assert after_upgrade["ETWINNING_NSS_SECRET"] == before["ETWINNING_NSS_SECRET"]  # an upgrade keeps the secrets
+    monkeypatch.setenv("ROTATED_SECRET", "0123456789abcdef" * 4)  # what `openssl rand -hex 32` prints
+    assert run_documented(tmp_path, "Rotate the signing secret") == ["tutor local restart", "tutor local restart"]
+    values = our_assignments(settings_file(tmp_path, "lms/production.py"))
+    assert values["ETWINNING_NSS_SECRET"] == "0123456789abcdef" * 4 and values["ETWINNING_REPORTING_ENABLED"] is True
+    assert values["ETWINNING_PSEUDONYM_KEY"] == before["ETWINNING_PSEUDONYM_KEY"]  # never rotated
