@@ -44,9 +44,11 @@ def check_reporting_settings(app_configs=None, **kwargs) -> list:
     missing = [name for name in ("ETWINNING_NSS_SECRET", "ETWINNING_PSEUDONYM_KEY")
                if not getattr(settings, name, "")]
     if missing:
-        problems.append(Error(f"Reporting to the NSS is enabled but {' and '.join(missing)} "
+        # A warning, not an error: errors stop `migrate` in Tutor's init, and the site itself works
+        # (facts and figures are kept); only the records wait for the secrets.
+        problems.append(Warning(f"Reporting to the NSS is enabled but {' and '.join(missing)} "
                               f"{'is' if len(missing) == 1 else 'are'} empty: no record can be signed or "
                               "pseudonymised, so none is queued.",
                               hint="With Tutor the plugin generates both at `tutor config save`.",
-                              id="etwinning.E001"))
+                              id="etwinning.W003"))
     return problems

@@ -18,7 +18,7 @@ def test_reporting_without_url_secrets_or_https_is_reported(settings):
     assert ids({"ETWINNING_NSS_URL": "http://nss.example.gr/records/"}, settings) == {"etwinning.W002"}
     assert ids({"ETWINNING_NSS_URL": "http://127.0.0.1:8000/nss/records/"}, settings) == set()  # the demo's
     assert ids({"ETWINNING_NSS_URL": "https://nss.example.gr/", "ETWINNING_NSS_SECRET": ""}, settings) \
-        == {"etwinning.E001"}
+        == {"etwinning.W003"}
 
 
 def test_numbers_out_of_range_or_of_the_wrong_type_are_errors(settings):
