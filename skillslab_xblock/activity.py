@@ -22,7 +22,13 @@ from .activity_authoring import ActivityAuthoringMixin
 from .activity_sharing import SharedWorksheetMixin
 from .collaboration import CollaborationMixin
 from .i18n import N_
-from .mixins import RequestRejected, SkillsLabBlockMixin, has_passed, learner_json_handler
+from .mixins import (
+    RequestRejected,
+    SkillsLabBlockMixin,
+    has_passed,
+    learner_json_handler,
+    report_rows,
+)
 from .taxonomy import default_taxonomy, localized
 
 COLLABORATION_LADDER = worksheet.COLLABORATION_LEVELS
@@ -312,28 +318,25 @@ class SkillsLabActivityBlock(SharedWorksheetMixin, CollaborationMixin, ActivityA
 
     def generate_report_data(self, user_state_iterator, limit_responses=None):
         """Rows for the instructor dashboard's problem-responses report: one per submitted worksheet."""
-        count = 0
-        for user_state in user_state_iterator:
-            if limit_responses is not None and count >= limit_responses:
-                return
-            state = user_state.state or {}
-            submitted_at, answers, partnership = self.submission_of(state)
-            if not submitted_at or not answers:
-                continue
-            feedback = quality_label.assess(answers)
-            row = {
-                "Submitted at": submitted_at,
-                "Partner schools": "; ".join(partnership.schools) if partnership else "",
-                "Collaboration level": (answers.get("collaboration") or {}).get("level", ""),
-                "Quality Label criteria addressed": f"{quality_label.addressed_count(feedback)}/{len(feedback)}",
-                "Weak or missing criteria": ", ".join(f.key for f in feedback if f.status != quality_label.ADDRESSED),
-            }
-            for s in worksheet.STEPS:
-                for f in s.fields:
-                    value = (answers.get(s.key) or {}).get(f.name, "")
-                    row[f"{s.key}.{f.name}"] = ", ".join(value) if isinstance(value, list) else value
-            count += 1
-            yield user_state.username, row
+        return report_rows(user_state_iterator, limit_responses, self._report_row)
+
+    def _report_row(self, user_state) -> dict | None:
+        submitted_at, answers, partnership = self.submission_of(user_state.state or {})
+        if not submitted_at or not answers:
+            return None
+        feedback = quality_label.assess(answers)
+        row = {
+            "Submitted at": submitted_at,
+            "Partner schools": "; ".join(partnership.schools) if partnership else "",
+            "Collaboration level": (answers.get("collaboration") or {}).get("level", ""),
+            "Quality Label criteria addressed": f"{quality_label.addressed_count(feedback)}/{len(feedback)}",
+            "Weak or missing criteria": ", ".join(f.key for f in feedback if f.status != quality_label.ADDRESSED),
+        }
+        for s in worksheet.STEPS:
+            for f in s.fields:
+                value = (answers.get(s.key) or {}).get(f.name, "")
+                row[f"{s.key}.{f.name}"] = ", ".join(value) if isinstance(value, list) else value
+        return row
 
 
 def merge_steps(stored: dict, changes: dict) -> dict:

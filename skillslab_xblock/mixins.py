@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
@@ -80,6 +80,26 @@ def clean_utc_datetime(block, data: dict, name: str, values: dict, errors: dict)
 def has_passed(moment: datetime | None) -> bool:
     """True once an author's deadline (a UTC datetime, or None for none) is behind us."""
     return bool(moment and datetime.now(UTC) > moment)
+
+
+def report_rows(user_states, limit_responses: int | None, row_of: Callable) -> Iterator[tuple[str, dict]]:
+    """
+    The body of every block's ``generate_report_data``: ``(username, row)`` for each user state
+    ``row_of`` makes a row of (None: no row for that learner), at most ``limit_responses`` rows.
+    """
+    count = 0
+    for user_state in user_states:
+        if limit_responses is not None and count >= limit_responses:
+            return
+        row = row_of(user_state)
+        if row is not None:
+            count += 1
+            yield user_state.username, row
+
+
+def learner_key_of(user_state) -> str | None:
+    """The learner id a block stored in the learner's state (``learner_key``), if any."""
+    return (user_state.state or {}).get("learner_key")
 
 
 def json_response(body: Any, status: int = 200) -> Response:

@@ -18,7 +18,14 @@ from etwinning_plugin import api
 
 from .collaboration import CollaborationMixin, rejected_from
 from .i18n import N_
-from .mixins import RequestRejected, SettingsOLXMixin, SkillsLabBlockMixin, learner_json_handler
+from .mixins import (
+    RequestRejected,
+    SettingsOLXMixin,
+    SkillsLabBlockMixin,
+    learner_json_handler,
+    learner_key_of,
+    report_rows,
+)
 from .taxonomy import default_taxonomy
 from .worksheet import clean_plain_text, render_message
 
@@ -290,21 +297,19 @@ class EtwinningPartnersBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBloc
 
     def generate_report_data(self, user_state_iterator, limit_responses=None):
         """A row per learner of the report with a card: their school and partnership."""
-        count = 0
-        for user_state in user_state_iterator:
-            if limit_responses is not None and count >= limit_responses:
-                return
-            learner_id = (user_state.state or {}).get("learner_key")
-            card = api.get_card(self.course_key, learner_id) if learner_id else None
-            if card is None:
-                continue
-            partnership = api.partnership_of(self.course_key, learner_id)
-            count += 1
-            yield user_state.username, {
-                "School": card.school_name, "School level": card.school_level, "Country": card.country,
-                "Card published": card.published,
-                "Partnership": partnership.id if partnership else "",
-                "Partner schools": "; ".join(s for s in (partnership.schools if partnership else [])
-                                             if s != card.school_name),
-            }
+        return report_rows(user_state_iterator, limit_responses, self._report_row)
+
+    def _report_row(self, user_state) -> dict | None:
+        learner_id = learner_key_of(user_state)
+        card = api.get_card(self.course_key, learner_id) if learner_id else None
+        if card is None:
+            return None
+        partnership = api.partnership_of(self.course_key, learner_id)
+        return {
+            "School": card.school_name, "School level": card.school_level, "Country": card.country,
+            "Card published": card.published,
+            "Partnership": partnership.id if partnership else "",
+            "Partner schools": "; ".join(s for s in (partnership.schools if partnership else [])
+                                         if s != card.school_name),
+        }
 

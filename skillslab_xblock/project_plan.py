@@ -17,7 +17,14 @@ from etwinning_plugin import api
 from . import plan
 from .collaboration import CollaborationMixin, parse_version
 from .i18n import N_
-from .mixins import RequestRejected, SettingsOLXMixin, SkillsLabBlockMixin, learner_json_handler
+from .mixins import (
+    RequestRejected,
+    SettingsOLXMixin,
+    SkillsLabBlockMixin,
+    learner_json_handler,
+    learner_key_of,
+    report_rows,
+)
 from .worksheet import clean_plain_text, render_message
 
 PLAN = "plan"
@@ -255,19 +262,17 @@ class EtwinningProjectPlanBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabB
 
     def generate_report_data(self, user_state_iterator, limit_responses=None):
         """A row per learner who saved the plan: its sections and what the checklist still lacks."""
-        count = 0
-        for user_state in user_state_iterator:
-            if limit_responses is not None and count >= limit_responses:
-                return
-            learner_id = (user_state.state or {}).get("learner_key")
-            if not learner_id:
-                continue
-            partnership = api.partnership_of(self.course_key, learner_id) if self.is_shared else None
-            owner = partnership.owner_key if partnership else api.owner_key_for_learner(learner_id)
-            ref = api.DocumentRef(self.course_key, self.usage_key, owner, PLAN)
-            content = api.document_state(ref, learner_id).content.get(PLAN) or {}
-            row = {key: content.get(key, "") for key in plan.SECTION_KEYS}
-            row["Partner schools"] = "; ".join(partnership.schools) if partnership else ""
-            row["Complete"] = not plan.required_missing(content, tuple(self.required_sections))
-            count += 1
-            yield user_state.username, row
+        return report_rows(user_state_iterator, limit_responses, self._report_row)
+
+    def _report_row(self, user_state) -> dict | None:
+        learner_id = learner_key_of(user_state)
+        if not learner_id:
+            return None
+        partnership = api.partnership_of(self.course_key, learner_id) if self.is_shared else None
+        owner = partnership.owner_key if partnership else api.owner_key_for_learner(learner_id)
+        ref = api.DocumentRef(self.course_key, self.usage_key, owner, PLAN)
+        content = api.document_state(ref, learner_id).content.get(PLAN) or {}
+        row = {key: content.get(key, "") for key in plan.SECTION_KEYS}
+        row["Partner schools"] = "; ".join(partnership.schools) if partnership else ""
+        row["Complete"] = not plan.required_missing(content, tuple(self.required_sections))
+        return row

@@ -26,6 +26,8 @@ from .mixins import (
     clean_utc_datetime,
     has_passed,
     learner_json_handler,
+    learner_key_of,
+    report_rows,
 )
 from .worksheet import clean_plain_text, render_message
 
@@ -169,20 +171,18 @@ class EtwinningRegistrationBlock(CollaborationMixin, SettingsOLXMixin, SkillsLab
 
     def generate_report_data(self, user_state_iterator, limit_responses=None):
         """A row per learner who registered: the profile only where they consented to share it."""
-        count = 0
-        for user_state in user_state_iterator:
-            if limit_responses is not None and count >= limit_responses:
-                return
-            learner_id = (user_state.state or {}).get("learner_key")
-            registration = api.registrations.get(self.course_key, learner_id) if learner_id else None
-            if registration is None:
-                continue
-            count += 1
-            yield user_state.username, {
-                "ESEP profile": registration.profile_url if registration.consent_to_share_profile else "",
-                "School": registration.school_name, "School code": registration.school_code,
-                "Region": registration.region,
-                "Teacher registered during the course": registration.teacher_registered_during_course,
-                "School registered during the course": registration.school_registered_during_course,
-                "Consent to share the profile": registration.consent_to_share_profile,
-            }
+        return report_rows(user_state_iterator, limit_responses, self._report_row)
+
+    def _report_row(self, user_state) -> dict | None:
+        learner_id = learner_key_of(user_state)
+        registration = api.registrations.get(self.course_key, learner_id) if learner_id else None
+        if registration is None:
+            return None
+        return {
+            "ESEP profile": registration.profile_url if registration.consent_to_share_profile else "",
+            "School": registration.school_name, "School code": registration.school_code,
+            "Region": registration.region,
+            "Teacher registered during the course": registration.teacher_registered_during_course,
+            "School registered during the course": registration.school_registered_during_course,
+            "Consent to share the profile": registration.consent_to_share_profile,
+        }

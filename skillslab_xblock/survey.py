@@ -29,6 +29,8 @@ from .mixins import (
     clean_utc_datetime,
     has_passed,
     learner_json_handler,
+    learner_key_of,
+    report_rows,
 )
 from .taxonomy import localized
 from .worksheet import clean_plain_text, render_message
@@ -358,20 +360,17 @@ class EtwinningSurveyBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockM
         """A row per named respondent; an anonymous survey gives none (nothing links answers to people)."""
         if self.anonymous:
             return
-        states = [s for s in user_state_iterator if (s.state or {}).get("learner_key")]
-        responses = api.surveys.named_responses(self.ref, [s.state["learner_key"] for s in states])
-        count = 0
-        for user_state in states:
-            if limit_responses is not None and count >= limit_responses:
-                return
-            response = responses.get(user_state.state["learner_key"])
+        states = [s for s in user_state_iterator if learner_key_of(s)]
+        responses = api.surveys.named_responses(self.ref, [learner_key_of(s) for s in states])
+
+        def row_of(user_state) -> dict | None:
+            response = responses.get(learner_key_of(user_state))
             if response is None:
-                continue
-            row = {item["key"]: response.answers.get(item["key"], "") for item in self.items}
-            row["comment"] = response.comment
-            row["submitted_at"] = response.submitted_at
-            count += 1
-            yield user_state.username, row
+                return None
+            return {**{item["key"]: response.answers.get(item["key"], "") for item in self.items},
+                    "comment": response.comment, "submitted_at": response.submitted_at}
+
+        yield from report_rows(states, limit_responses, row_of)
 
 
 def _csv_safe(text: str) -> str:

@@ -132,3 +132,17 @@ def test_the_operators_tag_is_the_default(scenario_factory, settings):
     authored = scenario_factory('<etwinning_project_plan collaboration_mode="individual" project_tag="#Mine"/>',
                                 "etwinning_project_plan")
     assert authored.post("current_plan", {}, student="solo").body["suggestions"]["title"] == "#Mine"
+
+
+def test_the_report_has_a_row_per_learner_with_the_plan_and_honours_the_limit(course):
+    from tests.xblock.test_activity_report import stored_states
+
+    plan_save(course, "anna", 0, title="Three rivers #SkillsLabs")
+    plan_save(course, "luis", 1, timeline="Oct: maps")  # the same, shared plan
+    block = course.block()
+    rows = dict(block.generate_report_data(stored_states(course.usage_id)))
+    assert set(rows) == {"anna", "luis"}
+    assert rows["luis"]["title"] == "Three rivers #SkillsLabs" and rows["anna"]["timeline"] == "Oct: maps"
+    assert rows["luis"]["Complete"] is False
+    assert rows["anna"]["Partner schools"] == "1st Primary School of Patras; Escola Básica de Braga"
+    assert len(list(block.generate_report_data(stored_states(course.usage_id), limit_responses=1))) == 1
