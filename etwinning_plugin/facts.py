@@ -22,8 +22,8 @@ from django.utils.dateparse import parse_datetime
 from openedx_events.learning import signals
 
 from .delivery import contract
+from .delivery.outbox import queue
 from .models import CompletionFact, EnrollmentFact, PlatformEventReceipt
-from .receivers import queue
 
 log = logging.getLogger(__name__)
 PASSED_CERTIFICATE_STATUSES = {"downloadable"}

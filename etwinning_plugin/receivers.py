@@ -19,14 +19,15 @@ import functools
 import logging
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from .models import OutboxRecord, PlatformEventReceipt
+from .delivery.outbox import schedule_worker
+from .facts import record_received
+from .models import PlatformEventReceipt
+from .retirement import retire_learner  # noqa: F401 - USER_RETIRE_LMS_MISC's receiver, connected from plugin_app
 
 log = logging.getLogger(__name__)
-WORKER_SCHEDULED_KEY = "etwinning_plugin:worker-scheduled"
 
 
 def never_raises(receiver):
@@ -74,8 +75,6 @@ def _record_here(receipt: PlatformEventReceipt) -> None:
     Sites without a Celery worker (ETWINNING_RECORD_EVENTS_IN_WORKER = False, and the tests): the
     receipt and the facts in one transaction of the platform's request, as the worker would do them.
     """
-    from .facts import record_received  # noqa: PLC0415 - facts imports this module's queue()
-
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -83,40 +82,6 @@ def _record_here(receipt: PlatformEventReceipt) -> None:
         except IntegrityError:
             return  # the same event, delivered again
         record_received([receipt])
-
-
-def schedule_worker() -> None:
-    """
-    Ask a Celery worker to record pending events and deliver the outbox, at most once per
-    ETWINNING_WORKER_DELAY seconds (an atomic ``cache.add`` decides who asks): a busy course sends
-    one task per window, not one per event. If the broker is away, everything waits in the database
-    for the next run.
-    """
-    delay = getattr(settings, "ETWINNING_WORKER_DELAY", 5)
-    try:
-        if not cache.add(WORKER_SCHEDULED_KEY, 1, timeout=delay):
-            return  # a run is already due within the window, and will see this row
-        from .tasks import deliver_pending_reports  # noqa: PLC0415 - Celery only where a worker runs
-
-        deliver_pending_reports.apply_async(countdown=delay)
-    except Exception as error:  # noqa: BLE001 - never fail the platform's request for the broker
-        log.warning("eTwinning worker could not be scheduled (%s); the records wait in the database",
-                    type(error).__name__)
-
-
-def queue(record: dict) -> None:
-    """
-    Add a record to the outbox, once per idempotency key; delivery starts after the commit. Callers
-    build records only when ``contract.reporting_configured()``: a site without the reporting
-    secrets keeps its facts and queues nothing, and no learner's request fails for it.
-    """
-    # One INSERT that ignores a key already queued (ON CONFLICT DO NOTHING / INSERT IGNORE).
-    OutboxRecord.objects.bulk_create([OutboxRecord(
-        idempotency_key=record["idempotency_key"], record_type=record["type"],
-        schema_version=record["schema_version"], course_key=record.get("course_id", ""), payload=record,
-        next_attempt_at=timezone.now())], ignore_conflicts=True)
-    if getattr(settings, "ETWINNING_REPORTING_ENABLED", False):
-        transaction.on_commit(schedule_worker)
 
 
 def _ids(data) -> dict:
@@ -157,10 +122,3 @@ def record_grade_summary(grade=None, metadata=None, **kwargs) -> None:
     _receive(metadata, {"course_key": str(grade.course.course_key), "user_id": str(grade.user_id),
                         "percent_grade": grade.percent_grade, "letter_grade": grade.letter_grade or "",
                         "passed_at": _iso(grade.passed_timestamp)})
-
-
-def retire_learner(sender=None, user=None, **kwargs) -> None:
-    """The LMS's USER_RETIRE_LMS_MISC: see ``retirement.retire`` (imported late: it imports this module)."""
-    from .retirement import retire_learner as receiver  # noqa: PLC0415
-
-    receiver(sender=sender, user=user, **kwargs)

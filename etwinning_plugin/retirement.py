@@ -17,6 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from .delivery import contract
+from .delivery.outbox import queue
+from .facts import record_pending_events
 from .models import (
     CompletionFact,
     DocumentRevision,
@@ -31,7 +33,6 @@ from .models import (
     SurveyParticipation,
     SurveyResponse,
 )
-from .receivers import queue
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +41,6 @@ def retire(user_id: str) -> str:
     """Erase the learner's personal data here; returns the token that replaces their id."""
     token = "retired-" + hashlib.sha256(f"retired:{user_id}".encode()).hexdigest()[:16]
     # Events still waiting for the worker become facts first, so that they are tokenised below too.
-    from .facts import record_pending_events  # noqa: PLC0415 - facts imports receivers, which import this
-
     record_pending_events()
     with transaction.atomic():
         PlatformEventReceipt.objects.filter(payload__user_id=user_id).update(payload={})

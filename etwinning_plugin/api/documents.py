@@ -177,7 +177,7 @@ def record_step_submission(ref: DocumentRef, title: str, answers: dict, learner_
 def report_completion(ref: DocumentRef, kind: str, title: str, when=None) -> None:
     """Queue a step or plan completion for the NSS, naming every member of the owner (by pseudonym)."""
     from ..delivery import contract  # noqa: PLC0415 - reporting is optional at import time
-    from ..receivers import queue  # noqa: PLC0415
+    from ..delivery.outbox import queue  # noqa: PLC0415
     from .partnerships import owner_members  # noqa: PLC0415
 
     if contract.reporting_configured():

@@ -45,7 +45,7 @@ def get(course_key: str, learner_id: str) -> Registration | None:
 def save(course_key: str, usage_key: str, learner_id: str, values: dict) -> Registration:
     """Create or replace the learner's registration (values validated by the block)."""
     from ..delivery import contract  # noqa: PLC0415
-    from ..receivers import queue  # noqa: PLC0415
+    from ..delivery.outbox import queue  # noqa: PLC0415
 
     with transaction.atomic():
         row, _created = EtwinningRegistration.objects.update_or_create(

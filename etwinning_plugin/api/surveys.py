@@ -102,8 +102,8 @@ def _store(ref: SurveyRef, learner_id: str, answers: dict[str, int], comment: st
 def _report(ref: SurveyRef, response: SurveyResponse, answers: dict[str, int], learner_id: str, now) -> None:
     """Queue the response for the NSS with the answers: named only if the learner agreed to share."""
     from ..delivery import contract  # noqa: PLC0415 - reporting is optional at import time
+    from ..delivery.outbox import queue  # noqa: PLC0415
     from ..models import EtwinningRegistration  # noqa: PLC0415
-    from ..receivers import queue  # noqa: PLC0415
 
     if not contract.reporting_configured():
         return

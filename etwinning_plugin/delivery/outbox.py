@@ -1,5 +1,6 @@
 """
-Delivering the outbox to the NSS: batches, signed, with explicit timeouts, exponential back-off with
+The outbox: adding records to it (``queue``, the one door every writer uses), asking a worker to run
+(``schedule_worker``), and delivering it to the NSS: batches, signed, with explicit timeouts, exponential back-off with
 jitter (honouring ``Retry-After``), a dead-letter state, and replay.
 
 How an answer is taken, per batch (the NSS answers for the whole batch):
@@ -27,6 +28,7 @@ from email.utils import parsedate_to_datetime
 
 import requests
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -34,6 +36,7 @@ from ..models import OutboxRecord
 from . import contract
 
 log = logging.getLogger(__name__)
+WORKER_SCHEDULED_KEY = "etwinning_plugin:worker-scheduled"
 BASE_DELAY = 30  # seconds
 MAX_DELAY = 6 * 3600
 RETRYABLE = {408, 425, 429}
@@ -45,6 +48,40 @@ class BatchOutcome:
     delivered: int
     retried: int
     dead: int
+
+
+def schedule_worker() -> None:
+    """
+    Ask a Celery worker to record pending events and deliver the outbox, at most once per
+    ETWINNING_WORKER_DELAY seconds (an atomic ``cache.add`` decides who asks): a busy course sends
+    one task per window, not one per event. If the broker is away, everything waits in the database
+    for the next run.
+    """
+    delay = getattr(settings, "ETWINNING_WORKER_DELAY", 5)
+    try:
+        if not cache.add(WORKER_SCHEDULED_KEY, 1, timeout=delay):
+            return  # a run is already due within the window, and will see this row
+        from ..tasks import deliver_pending_reports  # noqa: PLC0415 - Celery only where a worker runs
+
+        deliver_pending_reports.apply_async(countdown=delay)
+    except Exception as error:  # noqa: BLE001 - never fail the platform's request for the broker
+        log.warning("eTwinning worker could not be scheduled (%s); the records wait in the database",
+                    type(error).__name__)
+
+
+def queue(record: dict) -> None:
+    """
+    Add a record to the outbox, once per idempotency key; delivery starts after the commit. Callers
+    build records only when ``contract.reporting_configured()``: a site without the reporting
+    secrets keeps its facts and queues nothing, and no learner's request fails for it.
+    """
+    # One INSERT that ignores a key already queued (ON CONFLICT DO NOTHING / INSERT IGNORE).
+    OutboxRecord.objects.bulk_create([OutboxRecord(
+        idempotency_key=record["idempotency_key"], record_type=record["type"],
+        schema_version=record["schema_version"], course_key=record.get("course_id", ""), payload=record,
+        next_attempt_at=timezone.now())], ignore_conflicts=True)
+    if getattr(settings, "ETWINNING_REPORTING_ENABLED", False):
+        transaction.on_commit(schedule_worker)
 
 
 def backoff(attempts: int, rng: random.Random | None = None) -> float:

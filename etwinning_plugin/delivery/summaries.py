@@ -23,6 +23,7 @@ from django.utils import timezone
 from ..api.surveys import SurveyRef, tallies
 from ..models import SurveyAnswer, SurveyResponse, SurveySummaryMark
 from . import contract
+from .outbox import queue
 
 
 @dataclass(frozen=True)
@@ -34,8 +35,6 @@ class SummaryRun:
 
 def queue_survey_summaries(*, interval: float | None = None, now: datetime | None = None) -> SummaryRun:
     """Queue a summary for every survey whose answers changed since its last one and is due."""
-    from ..receivers import queue  # noqa: PLC0415 - receivers import the delivery package
-
     if not contract.reporting_configured():
         return SummaryRun(0, 0, None)
     now = now or timezone.now()

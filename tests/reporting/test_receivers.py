@@ -23,9 +23,9 @@ from openedx_events.learning.data import (
 )
 
 from etwinning_plugin.delivery import contract
+from etwinning_plugin.delivery.outbox import WORKER_SCHEDULED_KEY
 from etwinning_plugin.facts import record_pending_events
 from etwinning_plugin.models import CompletionFact, EnrollmentFact, OutboxRecord, PlatformEventReceipt
-from etwinning_plugin.receivers import WORKER_SCHEDULED_KEY
 from etwinning_plugin.tasks import deliver_pending_reports
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,10 @@ and bring every survey's summary up to date.
 from django.core.management.base import BaseCommand
 
 from etwinning_plugin.delivery import contract
+from etwinning_plugin.delivery.outbox import queue
 from etwinning_plugin.delivery.summaries import queue_survey_summaries
 from etwinning_plugin.facts import PASSED_CERTIFICATE_STATUSES, record_pending_events
 from etwinning_plugin.models import CompletionFact, EnrollmentFact, OutboxRecord
-from etwinning_plugin.receivers import queue
 
 
 class Command(BaseCommand):
