@@ -47,7 +47,9 @@ class EtwinningPluginConfig(AppConfig):
         },
         PluginSettings.CONFIG: {LMS: _SETTINGS, CMS: _SETTINGS},
         # The platform connects these receivers of openedx-events at start-up (LMS only: the
-        # events come from the learning side).
+        # events come from the learning side). Studio gets no entry at all: edx-django-utils imports
+        # the module of every entry it finds, and one without a ``relative_path`` means
+        # ``etwinning_plugin.signals``, which does not exist (Studio would not start).
         PluginSignals.CONFIG: {
             LMS: {PluginSignals.RELATIVE_PATH: "receivers", PluginSignals.RECEIVERS: [
                 {PluginSignals.RECEIVER_FUNC_NAME: "retire_learner",
@@ -68,6 +70,5 @@ class EtwinningPluginConfig(AppConfig):
                     ("PERSISTENT_GRADE_SUMMARY_CHANGED", "record_grade_summary"),
                 )
             ]},
-            CMS: {PluginSignals.RECEIVERS: []},
         },
     }
