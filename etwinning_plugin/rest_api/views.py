@@ -19,7 +19,7 @@ from .permissions import CanReadCourseFigures
 
 
 class FiguresCSVRenderer(BaseRenderer):
-    """``?format=csv``: the figures as the CSV of ``etwinning_report --format csv``."""
+    """The figures as the CSV of ``etwinning_report --format csv``."""
 
     media_type = "text/csv"
     format = "csv"
@@ -35,8 +35,11 @@ class FiguresCSVRenderer(BaseRenderer):
 
 class CourseFiguresView(APIView):
     """
-    ``GET /etwinning/api/v1/courses/<course_id>/figures/`` (``?format=csv`` for CSV): enrolled,
-    completed, new eTwinning teachers and schools, and the survey items with counts and shares.
+    ``GET /etwinning/api/v1/courses/<course_id>/figures/``: enrolled, completed, new eTwinning
+    teachers and schools, and the survey items with counts and shares, as JSON.
+
+    The CSV has its own URL (``CourseFiguresCSV``): the LMS sets ``REST_FRAMEWORK["URL_FORMAT_OVERRIDE"]
+    = None``, so DRF's ``?format=csv`` does nothing there.
     """
 
     # JWT first: its WWW-Authenticate header makes an anonymous request a 401, not a 403.
@@ -54,6 +57,12 @@ class CourseFiguresView(APIView):
         if request.accepted_renderer.format == "csv":
             response["Content-Disposition"] = 'attachment; filename="course-figures.csv"'
         return response
+
+
+class CourseFiguresCSV(CourseFiguresView):
+    """``GET /etwinning/api/v1/courses/<course_id>/figures/csv/``: the same figures, always as CSV."""
+
+    renderer_classes = (FiguresCSVRenderer,)
 
 
 class FiguresHTMLRenderer(BaseRenderer):
@@ -75,4 +84,4 @@ class FiguresHTMLRenderer(BaseRenderer):
 class CourseFiguresPage(CourseFiguresView):
     """``/etwinning/courses/<course_id>/figures/``: the figures page the instructor MFE's tab opens."""
 
-    renderer_classes = (FiguresHTMLRenderer, FiguresCSVRenderer)
+    renderer_classes = (FiguresHTMLRenderer,)

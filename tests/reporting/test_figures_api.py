@@ -55,7 +55,7 @@ def test_nss_staff_read_every_course(client):
     user = login(client, "nss")
     user.groups.add(Group.objects.get_or_create(name=NSS_STAFF_GROUP)[0])
     assert client.get(URL).status_code == 200
-    csv_response = client.get(URL, {"format": "csv"})
+    csv_response = client.get(URL + "csv/")
     assert csv_response.status_code == 200 and csv_response.content.decode().startswith("figure,count")
 
 
