@@ -14,14 +14,15 @@ from web_fragments.fragment import Fragment
 from xblock.completable import CompletableXBlockMixin
 from xblock.core import XBlock
 from xblock.fields import DateTime, Dict, Float, Integer, List, Scope, String
+from xblock.scorable import ScorableXBlockMixin, Score
 
 from etwinning_plugin import api
 
 from . import quality_label, worksheet
 from .activity_authoring import ActivityAuthoringMixin
-from .activity_sharing import SharedWorksheetMixin
+from .activity_sharing import WORKSHEET, SharedWorksheetMixin
 from .collaboration import CollaborationMixin
-from .i18n import N_
+from .i18n import N_, BlockTranslator, in_every_language
 from .mixins import (
     RequestRejected,
     SkillsLabBlockMixin,
@@ -39,8 +40,11 @@ COLLABORATION_LADDER = worksheet.COLLABORATION_LEVELS
 @XBlock.wants("settings")
 @XBlock.wants("teams")
 class SkillsLabActivityBlock(SharedWorksheetMixin, CollaborationMixin, ActivityAuthoringMixin, SkillsLabBlockMixin,
-                             CompletableXBlockMixin, XBlock):
+                             ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
     """A Skills Lab activity and the worksheet that turns it into a collaborative eTwinning step."""
+
+    # Studio previews ``author_view``; without this it would show ``student_view`` as the author.
+    has_author_view = True
 
     # --- what the author configures (Scope.settings, exported to OLX) --------------------------
     display_name = String(
@@ -75,10 +79,17 @@ class SkillsLabActivityBlock(SharedWorksheetMixin, CollaborationMixin, ActivityA
     shared_completion_version = Integer(scope=Scope.user_state, default=0)
     # Shared mode: the learner's id, so that the problem-responses report can find their partnership.
     learner_key = String(scope=Scope.user_state, default="")
+    # The learner's last score (criteria addressed of all criteria), kept for the platform's score
+    # override and rescoring (ScorableXBlockMixin's get_score / set_score).
+    raw_earned = Float(scope=Scope.user_state, default=None)
+    raw_possible = Float(scope=Scope.user_state, default=None)
 
     editable_fields = ()  # Studio uses the block's own editor (activity_authoring), not the generic one
 
-    # --- grading ---------------------------------------------------------------------------------
+    # --- grading (XBlock's ScorableXBlockMixin, so that instructors can rescore and override) ------
+    #
+    # The raw score is the number of Quality Label criteria the submitted worksheet addresses, out
+    # of all of them; the platform scales it by ``weight``. An activity without a weight is ungraded.
 
     @property
     def has_score(self) -> bool:
@@ -86,6 +97,31 @@ class SkillsLabActivityBlock(SharedWorksheetMixin, CollaborationMixin, ActivityA
 
     def max_score(self) -> int | None:
         return len(quality_label.CRITERIA) if self.has_score else None
+
+    def has_submitted_answer(self) -> bool:
+        return bool(self.submitted_at) or bool(self.shared_completion_version)
+
+    def get_score(self) -> Score:
+        if self.raw_earned is None:
+            return Score(0.0, float(len(quality_label.CRITERIA)))
+        return Score(self.raw_earned, self.raw_possible)
+
+    def set_score(self, score: Score) -> None:
+        self.raw_earned, self.raw_possible = float(score.raw_earned), float(score.raw_possible)
+
+    def calculate_score(self) -> Score:
+        """The learner's (or their partnership's) last submitted worksheet, assessed as the criteria are now."""
+        return score_of(self.last_submitted_answers())
+
+    def last_submitted_answers(self) -> dict:
+        if not self.is_shared:
+            return self.submitted_answers if self.submitted_at else {}
+        ref, _partnership = self.document_ref(WORKSHEET, shared=True)
+        return api.document_state(ref, self.learner_id()).submitted_content or {}
+
+    def publish_grade(self, score: Score | None = None, only_if_higher: bool | None = None) -> None:
+        """The stored score (or ``score``) to the runtime; the platform's score override calls this."""
+        self._publish_grade(score or self.get_score(), only_if_higher)
 
     # --- learner state ---------------------------------------------------------------------------
 
@@ -122,27 +158,15 @@ class SkillsLabActivityBlock(SharedWorksheetMixin, CollaborationMixin, ActivityA
 
     # --- views -----------------------------------------------------------------------------------
 
+    @XBlock.supports("multi_device")  # the mobile apps show the block (in a web view)
     def student_view(self, context=None) -> Fragment:
-        language = self.language
         state = self.learner_state()
-        frag = Fragment(self.render_template("activity/student.html", {
-            "block_id": self.dom_id,
-            "language": language,
-            "display_name": self.shown_display_name(),
-            "configured": bool(self.workshop_title and self.activity_text),
-            "programme": self.programme_summary(language),
-            "workshop_title": self.workshop_title,
-            "activity_paragraphs": [p for p in self.activity_text.split("\n\n") if p.strip()],
-            "steps": self.steps_for_template(language, state),
-            "state": state,
-            "read_only": state["deadline_passed"] or state.get("shared", {}).get("needs_partnership", False),
-        }))
-        frag.add_css(self.resource_string("public/css/activity.css"))
+        frag = self.learner_page(state)
         frag.add_javascript_url(self.js_catalog_url())
         frag.add_javascript(self.resource_string("public/js/skillslab_common.js"))
         frag.add_javascript(self.resource_string("public/js/activity.js"))
         frag.initialize_js("SkillsLabActivity", {
-            "language": language,
+            "language": self.language,
             "state": state,
             "save_draft_url": self.runtime.handler_url(self, "save_draft"),
             "submit_url": self.runtime.handler_url(self, "submit"),
@@ -153,24 +177,59 @@ class SkillsLabActivityBlock(SharedWorksheetMixin, CollaborationMixin, ActivityA
         })
         return frag
 
-    def student_view_data(self, context=None) -> dict:
-        """The block's content for the mobile apps, which render it natively."""
+    def learner_page(self, state: dict, preview: bool = False) -> Fragment:
+        """The learner's page for ``state``, without its script (``preview``: every field read-only)."""
         language = self.language
+        frag = Fragment(self.render_template("activity/student.html", {
+            "block_id": self.dom_id,
+            "language": language,
+            "display_name": self.shown_display_name(),
+            "configured": bool(self.workshop_title and self.activity_text),
+            "programme": self.programme_summary(language),
+            "workshop_title": self.workshop_title,
+            "activity_paragraphs": [p for p in self.activity_text.split("\n\n") if p.strip()],
+            "steps": self.steps_for_template(language, state),
+            "state": state,
+            "read_only": preview or state["deadline_passed"]
+            or state.get("shared", {}).get("needs_partnership", False),
+        }))
+        frag.add_css(self.resource_string("public/css/activity.css"))
+        return frag
+
+    def student_view_data(self, context=None) -> dict:
+        """
+        The block's content for the mobile apps. The LMS collects it once, when the course is
+        published, with no user (StudentViewTransformer): nothing here depends on who asks, and
+        every text comes in each language the package ships (``texts``).
+        """
         return {
             "display_name": self.display_name,
-            "programme": self.programme_summary(language),
+            "programme_id": self.programme_id,
+            "cycle": self.cycle,
+            "sub_theme": self.sub_theme,
+            "school_level": self.school_level,
+            "skills": list(self.skills),
             "workshop_title": self.workshop_title,
             "activity_text": self.activity_text,
             "required_steps": list(self.required_steps),
             "deadline": self.deadline.isoformat() if self.deadline else None,
             "graded": self.has_score,
+            "collaboration_mode": self.collaboration_mode,
+            "texts": in_every_language(self._mobile_texts),
+        }
+
+    def _mobile_texts(self, translator: BlockTranslator) -> dict:
+        """The programme's labels and the worksheet's steps in ``translator``'s language."""
+        language, _ = translator.language, translator.gettext
+        return {
+            "programme": self.programme_summary(language),
             "steps": [
                 {
                     "key": s.key,
-                    "title": self._(s.title),
+                    "title": _(s.title),
                     "fields": [
-                        {"name": f.name, "kind": f.kind, "label": self._(f.label), "required": f.required,
-                         "choices": self.choice_options(f, language)}
+                        {"name": f.name, "kind": f.kind, "label": _(f.label), "required": f.required,
+                         "choices": self.choice_options(f, language, _)}
                         for f in s.fields
                     ],
                 }
@@ -193,14 +252,15 @@ class SkillsLabActivityBlock(SharedWorksheetMixin, CollaborationMixin, ActivityA
             "skills": [s.label(language) for code in self.skills if (s := taxonomy.skill(code))],
         }
 
-    def choice_options(self, field: worksheet.Field, language: str) -> list[dict]:
+    def choice_options(self, field: worksheet.Field, language: str, gettext=None) -> list[dict]:
+        gettext = gettext or self._
         if field.name == "school_levels":
             return [{"value": lv.code, "label": lv.label(language), "pupil_data": "", "note": ""}
                     for lv in default_taxonomy().school_levels]
         if field.name == "tools":
             return [{"value": t.id, "label": t.name, "pupil_data": t.pupil_data, "note": localized(t.note, language)}
                     for t in worksheet.tools()]
-        return [{"value": c, "label": self._(worksheet.CHOICE_LABELS[c]), "pupil_data": "", "note": ""}
+        return [{"value": c, "label": gettext(worksheet.CHOICE_LABELS[c]), "pupil_data": "", "note": ""}
                 for c in field.choices]
 
     def steps_for_template(self, language: str, state: dict) -> list[dict]:
@@ -269,8 +329,9 @@ class SkillsLabActivityBlock(SharedWorksheetMixin, CollaborationMixin, ActivityA
         """Completion for the submitting learner, and a grade when the activity is weighted."""
         self.emit_completion(1.0)
         if self.has_score:
-            addressed = quality_label.addressed_count(quality_label.assess(answers))
-            self.runtime.publish(self, "grade", {"value": addressed, "max_value": len(quality_label.CRITERIA)})
+            score = score_of(answers)
+            self.set_score(score)
+            self._publish_grade(score)
 
     def step_title(self) -> str:
         return self.workshop_title or self.display_name
@@ -337,6 +398,12 @@ class SkillsLabActivityBlock(SharedWorksheetMixin, CollaborationMixin, ActivityA
                 value = (answers.get(s.key) or {}).get(f.name, "")
                 row[f"{s.key}.{f.name}"] = ", ".join(value) if isinstance(value, list) else value
         return row
+
+
+def score_of(answers: dict) -> Score:
+    """Criteria addressed by ``answers`` out of all the Quality Label criteria."""
+    addressed = quality_label.addressed_count(quality_label.assess(answers))
+    return Score(float(addressed), float(len(quality_label.CRITERIA)))
 
 
 def merge_steps(stored: dict, changes: dict) -> dict:

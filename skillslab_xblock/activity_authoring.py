@@ -85,7 +85,10 @@ class ActivityAuthoringMixin:
         return frag
 
     def author_view(self, context=None) -> Fragment:
-        """Studio's preview: the learner's page with a summary of the settings above it."""
+        """
+        Studio's preview: a summary of the settings above the learner's page as a learner first
+        sees it, read-only and without its script, so that nothing in the preview calls a handler.
+        """
         frag = Fragment(self.render_template("activity/author.html", {
             "block_id": self.dom_id,
             "required_steps": [self._(s.title) for s in worksheet.STEPS if s.key in self.required_steps],
@@ -93,10 +96,9 @@ class ActivityAuthoringMixin:
             "weight": self.weight,
             "problems": [m.text for m in self.validate().messages],
         }))
-        preview = self.student_view(context)
+        preview = self.learner_page(self.individual_learner_state(), preview=True)
         frag.add_content(preview.body_html())
         frag.add_fragment_resources(preview)
-        frag.initialize_js(preview.js_init_fn, preview.json_init_args)
         return frag
 
     def validate(self):
@@ -254,10 +256,14 @@ class ActivityAuthoringMixin:
                                   details=details) from rejected
         for name, value in values.items():
             setattr(block, name, value)
+        olx.read_other_fields(block, node, EDITABLE, gettext)
         return block
 
     def add_xml_to_node(self, node):
-        """Export: scalar settings as attributes, long texts as child elements (Greek kept as is)."""
+        """
+        Export: scalar settings as attributes, long texts as child elements (Greek kept as is), then
+        every other field set on the block (the platform's mixins') as XBlock writes it.
+        """
         node.tag = self.scope_ids.block_type
         for name in OLX_ATTRIBUTES:
             if not self.fields[name].is_set_on(self):
@@ -275,3 +281,4 @@ class ActivityAuthoringMixin:
                 node.set(name, value)
         for name in OLX_TEXT_CHILDREN:
             olx.add_text_child(node, name, getattr(self, name))
+        olx.write_other_fields(self, node, EDITABLE)

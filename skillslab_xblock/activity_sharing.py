@@ -5,7 +5,8 @@ The worksheet lives in the plugin (``SharedDocument``), not in any learner's sta
 names the version it was made on; the plugin merges saves that touch different fields and refuses
 a save that collides with a partner's newer change to the same field, returning both versions for
 the page to show. Whoever submits, every partner gets completion: the submitter at once, the others
-the next time the block is shown to them (a runtime publishes events for the current learner only).
+the next time their page asks for the worksheet (a runtime publishes events for the current learner
+only, and a view writes nothing: the page asks through ``shared_state`` as soon as it opens).
 """
 
 from __future__ import annotations
@@ -34,8 +35,12 @@ class SharedWorksheetMixin:
             return f"{section}.{name}"
         return f"{self._(step.title)}: {self._(field.label)}"
 
-    def shared_learner_state(self) -> dict:
-        """The learner's view of their partnership's worksheet, in the same shape as the individual one."""
+    def shared_learner_state(self, catch_up: bool = False) -> dict:
+        """
+        The learner's view of their partnership's worksheet, in the same shape as the individual one.
+        Only a handler passes ``catch_up``: then the learner's id is kept for the reports and the
+        partnership's submission earns this partner their completion and grade. Views write nothing.
+        """
         try:
             ref, partnership = self.document_ref(WORKSHEET, shared=True)
         except RequestRejected:
@@ -43,10 +48,11 @@ class SharedWorksheetMixin:
             state["shared"] = {"needs_partnership": True}
             return state
         learner_id = self.learner_id()
-        if self.learner_key != learner_id:
-            self.learner_key = learner_id
         document = api.document_state(ref, learner_id)
-        self.catch_up_completion(document)
+        if catch_up:
+            if self.learner_key != learner_id:
+                self.learner_key = learner_id
+            self.catch_up_completion(document)
         submitted = document.submitted_version is not None
         gettext = self.translator.gettext
         deadline = self.deadline
@@ -83,7 +89,7 @@ class SharedWorksheetMixin:
 
     def save_shared_draft(self, data: dict) -> dict:
         self._shared_save(data)
-        return self.shared_learner_state()
+        return self.shared_learner_state(catch_up=True)
 
     def submit_shared(self, data: dict) -> dict:
         """Submit what the learner has seen: a partner's change they have not seen yet stops it."""
@@ -95,14 +101,14 @@ class SharedWorksheetMixin:
             raise rejected_from(refused) from refused
         self.publish_submission(result.state.content)
         self.shared_completion_version = seen
-        return self.shared_learner_state()
+        return self.shared_learner_state(catch_up=True)
 
     @learner_json_handler
     def shared_state(self, data: dict, suffix: str = "") -> dict:
         """The partnership's worksheet as it is now, for the page to pick up partners' changes."""
         if not self.is_shared:
             raise RequestRejected(400, N_("This activity is not shared."))
-        return self.shared_learner_state()
+        return self.shared_learner_state(catch_up=True)
 
     @learner_json_handler
     def history(self, data: dict, suffix: str = "") -> dict:

@@ -55,6 +55,17 @@ def runtime_language(i18n_service) -> str:
     return normalise_language(language)
 
 
+def in_every_language(text_of) -> dict[str, object]:
+    """
+    ``text_of(translator)`` for each language the package ships, keyed by language code.
+
+    For what the platform computes once for every learner, such as ``student_view_data``: the LMS
+    collects it when the course is published, with no user and in no learner's language, and the
+    mobile app picks the language when it shows the block.
+    """
+    return {language: text_of(BlockTranslator(language)) for language in SUPPORTED_LANGUAGES}
+
+
 class BlockTranslator:
     """gettext/ngettext in one language, from the package's catalogue first."""
 

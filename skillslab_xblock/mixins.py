@@ -236,9 +236,10 @@ class SkillsLabBlockMixin:
 
 class SettingsOLXMixin:
     """
-    Studio's save and OLX import for a block whose settings are all attributes (``editable_fields``),
-    both through the block's own ``clean_settings``. OLX with a DOCTYPE or entities is refused.
-    Export is XBlock's own (only the fields set).
+    Studio's save, and OLX export and import, for a block whose settings are ``editable_fields``:
+    saves and imports both go through the block's own ``clean_settings``; OLX with a DOCTYPE or
+    entities is refused. Every other field set on the block (the platform's mixins') travels in the
+    OLX too, as XBlock writes it.
     """
 
     def settings_editor(self, template: str, context: dict):
@@ -263,6 +264,21 @@ class SettingsOLXMixin:
 
     # Settings that ``clean_settings`` derives from others and that import must keep too.
     olx_derived_fields: tuple[str, ...] = ()
+
+    def add_xml_to_node(self, node):
+        """Export: the block's own settings (``add_settings_to_node``), then every other field set."""
+        from . import olx  # pylint: disable=import-outside-toplevel
+
+        node.tag = self.scope_ids.block_type
+        self.add_settings_to_node(node)
+        olx.write_other_fields(self, node, self.editable_fields)
+
+    def add_settings_to_node(self, node) -> None:
+        """Each of ``editable_fields`` set on the block, as an attribute the way XBlock writes it."""
+        for name in self.editable_fields:
+            field = self.fields[name]
+            if field.is_set_on(self):
+                self._add_field(node, name, field)
 
     @classmethod
     def olx_data(cls, node) -> dict:
@@ -289,4 +305,5 @@ class SettingsOLXMixin:
         for name, value in values.items():
             if name in data or name in cls.olx_derived_fields:
                 setattr(block, name, value)
+        olx.read_other_fields(block, node, cls.editable_fields, gettext)
         return block

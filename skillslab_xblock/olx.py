@@ -10,7 +10,12 @@ this package parses OLX itself: no entity resolution, no DTD loading, no network
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator
+
+import yaml
 from lxml import etree
+from xblock.core import XML_NAMESPACES
+from xblock.fields import Field, Scope
 
 from .i18n import N_
 
@@ -66,3 +71,50 @@ def child_text(node: etree._Element, tag: str) -> str | None:
 def add_text_child(node: etree._Element, tag: str, text: str) -> None:
     if text:
         etree.SubElement(node, tag).text = text
+
+
+# --- the fields a block's own layout does not write ---------------------------------------------
+#
+# The platform mixes fields into every block (its XBLOCK_MIXINS: ``due``, ``start``, ``graded``,
+# ``format``, ``group_access``, ``visible_to_staff_only``, ``license``, ...). Course export and import,
+# Studio's copy-paste and duplicate all go through ``add_xml_to_node`` and ``parse_xml``: a block that
+# writes and reads only its own settings silently drops every one of them. These two functions carry
+# every other field of the settings and content scopes exactly as XBlock's own ``add_xml_to_node`` and
+# ``parse_xml`` do (an attribute, or an ``option:`` child for ``xml_node`` fields and None values).
+
+_RUNTIME_FIELDS = ("children", "parent", "content")  # structure, kept by the runtime itself
+_OLX_SCOPES = (Scope.content, Scope.settings)
+
+
+def _other_fields(block, own: Collection[str]) -> Iterator[tuple[str, Field]]:
+    for name, field in block.fields.items():
+        if name not in own and name not in _RUNTIME_FIELDS and field.scope in _OLX_SCOPES:
+            yield name, field
+
+
+def write_other_fields(block, node: etree._Element, own: Collection[str]) -> None:
+    """Every field set on ``block`` that is not in ``own``, as XBlock itself exports it."""
+    for name, field in _other_fields(block, own):
+        if field.is_set_on(block) or field.force_export:
+            block._add_field(node, name, field)  # pylint: disable=protected-access - XBlock's own writer
+
+
+def read_other_fields(block, node: etree._Element, own: Collection[str], gettext=None) -> None:
+    """
+    Set every field of ``block`` not in ``own`` that ``node`` carries (attribute or ``option:`` child).
+    A value the field cannot read raises OLXRejected naming it, so a broken export is not half-imported.
+    """
+    fields = dict(_other_fields(block, own))
+    carried = [(name, value, {}) for name, value in node.items()]
+    carried += [(etree.QName(child).localname, child.text, child.attrib) for child in node
+                if isinstance(child.tag, str) and etree.QName(child).namespace == XML_NAMESPACES["option"]]
+    for name, text, attrs in carried:
+        field = fields.get(name)
+        if field is None:
+            continue
+        try:
+            value = None if attrs.get("none") == "true" else field.from_string(text or "")
+        except (ValueError, TypeError, yaml.YAMLError) as error:
+            raise OLXRejected(N_("The OLX attribute {name} has a value that cannot be read."), gettext,
+                              name=name) from error
+        setattr(block, name, value)

@@ -66,6 +66,7 @@ class EtwinningPartnersBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBloc
 
     # --- views -----------------------------------------------------------------------------------
 
+    @XBlock.supports("multi_device")  # the mobile apps show the block (in a web view)
     def student_view(self, context=None) -> Fragment:
         frag = Fragment(self.render_template("partners/student.html", {
             "block_id": self.dom_id,

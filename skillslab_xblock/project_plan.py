@@ -16,7 +16,7 @@ from etwinning_plugin import api
 
 from . import plan
 from .collaboration import CollaborationMixin, parse_version
-from .i18n import N_
+from .i18n import N_, in_every_language
 from .mixins import (
     RequestRejected,
     SettingsOLXMixin,
@@ -37,6 +37,9 @@ PLAN = "plan"
 class EtwinningProjectPlanBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockMixin, CompletableXBlockMixin,
                                 XBlock):
     """The partnership's eTwinning project plan, gathered from its submitted steps."""
+
+    # Studio previews ``author_view``; without this it would show ``student_view`` as the author.
+    has_author_view = True
 
     display_name = String(display_name=N_("Display name"), scope=Scope.settings,
                           default=N_("Our eTwinning project plan"))
@@ -82,13 +85,18 @@ class EtwinningProjectPlanBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabB
             schools = [card.school_name] if card else []
         return ref, partnership, schools, steps
 
-    def plan_state(self) -> dict:
+    def plan_state(self, record: bool = False) -> dict:
+        """
+        The plan as the learner sees it. Only handlers pass ``record``: then a plan whose required
+        sections are all filled (by this learner or a partner) earns completion and its NSS record.
+        Views and Studio's preview write nothing.
+        """
         ref, partnership, schools, steps = self._context()
         document = api.document_state(ref, self.learner_id())
         content = (document.content.get(PLAN) or {})
         gettext = self.translator.gettext
         missing = plan.required_missing(content, tuple(self.required_sections))
-        if not missing and not self.completed:
+        if record and not missing and not self.completed:
             self.completed = 1
             self.emit_completion(1.0)
             api.documents_report_completion(ref, "plan", content.get("title") or self.display_name)
@@ -106,6 +114,7 @@ class EtwinningProjectPlanBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabB
 
     # --- views -----------------------------------------------------------------------------------
 
+    @XBlock.supports("multi_device")  # the mobile apps show the block (in a web view)
     def student_view(self, context=None) -> Fragment:
         try:
             state = self.plan_state()
@@ -148,9 +157,11 @@ class EtwinningProjectPlanBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabB
                          for k, t in plan.SECTIONS]})
 
     def student_view_data(self, context=None) -> dict:
+        """For the mobile apps: collected once at publish time, with no user, so texts in every language."""
         return {"display_name": self.display_name, "project_tag": self.project_tag,
                 "required_sections": list(self.required_sections), "shared": self.is_shared,
-                "sections": [{"key": k, "title": self._(t)} for k, t in plan.SECTIONS]}
+                "texts": in_every_language(lambda t: {
+                    "sections": [{"key": k, "title": t.gettext(title)} for k, title in plan.SECTIONS]})}
 
     @staticmethod
     def workbench_scenarios():
@@ -186,11 +197,11 @@ class EtwinningProjectPlanBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabB
         ref, _partnership, _schools, _steps = self._context()
         self.learner_key = self.learner_id()
         self.save_shared(ref, base_version, {PLAN: changes} if changes else {}, self._label)
-        return self.plan_state()
+        return self.plan_state(record=True)
 
     @learner_json_handler
     def current_plan(self, data: dict, suffix: str = "") -> dict:
-        return self.plan_state()
+        return self.plan_state(record=True)
 
     @learner_json_handler
     def history(self, data: dict, suffix: str = "") -> dict:
@@ -252,9 +263,9 @@ class EtwinningProjectPlanBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabB
                                   field_errors=errors)
         return values
 
-    def add_xml_to_node(self, node):
-        """Export: XBlock's own attributes, with the required sections space-separated."""
-        super().add_xml_to_node(node)
+    def add_settings_to_node(self, node):
+        """XBlock's attributes, with the required sections space-separated."""
+        super().add_settings_to_node(node)
         if self.fields["required_sections"].is_set_on(self):
             node.set("required_sections", " ".join(self.required_sections))
 

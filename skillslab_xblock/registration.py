@@ -57,6 +57,9 @@ class EtwinningRegistrationBlock(CollaborationMixin, SettingsOLXMixin, SkillsLab
                                  XBlock):
     """The learner's eTwinning registration, their school, and their consent to share the profile."""
 
+    # Studio previews ``author_view``; without this it would show ``student_view`` as the author.
+    has_author_view = True
+
     display_name = String(display_name=N_("Display name"), scope=Scope.settings,
                           default=N_("Your eTwinning registration"))
     closes_at = DateTime(display_name=N_("Editable until"), scope=Scope.settings, default=None,
@@ -70,6 +73,7 @@ class EtwinningRegistrationBlock(CollaborationMixin, SettingsOLXMixin, SkillsLab
 
     # --- views -----------------------------------------------------------------------------------
 
+    @XBlock.supports("multi_device")  # the mobile apps show the block (in a web view)
     def student_view(self, context=None) -> Fragment:
         registration = api.registrations.get(self.course_key, self.current_user_id) if self.current_user_id \
             else None
@@ -160,8 +164,7 @@ class EtwinningRegistrationBlock(CollaborationMixin, SettingsOLXMixin, SkillsLab
                                   field_errors=errors)
         return values
 
-    def add_xml_to_node(self, node):
-        node.tag = self.scope_ids.block_type
+    def add_settings_to_node(self, node):
         if self.fields["display_name"].is_set_on(self):
             node.set("display_name", self.display_name)
         if self.closes_at:

@@ -21,7 +21,7 @@ from xblock.fields import Boolean, DateTime, List, Scope, String
 from etwinning_plugin import api
 
 from .collaboration import CollaborationMixin, rejected_from
-from .i18n import N_
+from .i18n import N_, in_every_language
 from .mixins import (
     RequestRejected,
     SettingsOLXMixin,
@@ -99,6 +99,9 @@ def clean_items(items, gettext) -> list[dict]:
 class EtwinningSurveyBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockMixin, CompletableXBlockMixin, XBlock):
     """Five-point evaluation items and an open comment; results for staff (and learners if allowed)."""
 
+    # Studio previews ``author_view``; without this it would show ``student_view`` as the author.
+    has_author_view = True
+
     display_name = String(display_name=N_("Display name"), scope=Scope.settings,
                           default=N_("Evaluation of the course"))
     items = List(display_name=N_("Items"), scope=Scope.settings, default=NSS_ITEMS)
@@ -161,6 +164,7 @@ class EtwinningSurveyBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockM
 
     # --- views -----------------------------------------------------------------------------------
 
+    @XBlock.supports("multi_device")  # the mobile apps show the block (in a web view)
     def student_view(self, context=None) -> Fragment:
         state = self.learner_state() if self.current_user_id else None
         gettext = self.translator.gettext
@@ -199,10 +203,13 @@ class EtwinningSurveyBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockM
             "deadline": self.deadline.astimezone(UTC).strftime("%Y-%m-%dT%H:%M") if self.deadline else ""})
 
     def student_view_data(self, context=None) -> dict:
-        return {"display_name": self.display_name, "items": self.item_texts(), "comment_enabled": self.comment_enabled,
+        """For the mobile apps: collected once at publish time, with no user, so texts in every language."""
+        return {"display_name": self.display_name, "comment_enabled": self.comment_enabled,
                 "anonymous": self.anonymous, "allow_changes": self.allow_changes,
                 "deadline": self.deadline.isoformat() if self.deadline else None,
-                "scale": [self._(label) for label in SCALE_LABELS]}
+                "texts": in_every_language(lambda t: {
+                    "items": [{"key": item["key"], "text": localized(item["text"], t.language)} for item in self.items],
+                    "scale": [t.gettext(label) for label in SCALE_LABELS]})}
 
     @staticmethod
     def workbench_scenarios():
@@ -335,8 +342,8 @@ class EtwinningSurveyBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockM
             data["items"] = items
         return data
 
-    def add_xml_to_node(self, node):
-        node.tag = self.scope_ids.block_type
+    def add_settings_to_node(self, node):
+        """Flags as true/false, the deadline in ISO 8601, each item an element with its texts."""
         for name in ("display_name", "comment_enabled", "anonymous", "allow_changes", "show_results", "deadline"):
             if self.fields[name].is_set_on(self):
                 value = getattr(self, name)

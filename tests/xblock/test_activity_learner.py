@@ -73,7 +73,7 @@ def test_graded_activity_publishes_a_grade_of_criteria_addressed(graded_activity
     complete_worksheet["goal"]["curriculum_link"] = ""
     result = graded_activity.post("submit", {"worksheet": complete_worksheet})
     assert result.status == 200
-    assert ("grade", {"value": 4, "max_value": 5}) in published_events(caplog)
+    assert ("grade", {"value": 4.0, "max_value": 5.0, "only_if_higher": None}) in published_events(caplog)
     assert graded_activity.block().max_score() == 5
 
 
@@ -141,9 +141,11 @@ def test_learner_text_is_escaped_where_shown(activity):
 def test_student_view_data_describes_the_worksheet_for_the_mobile_apps(activity):
     data = activity.block().student_view_data()
     assert data["workshop_title"].startswith("1. ")
-    assert [s["key"] for s in data["steps"]] == ["partners", "goal", "collaboration", "joint_product", "tools",
-                                                 "twinspace", "evaluation"]
-    tools_field = data["steps"][4]["fields"][0]
+    steps = data["texts"]["en"]["steps"]
+    assert [s["key"] for s in steps] == ["partners", "goal", "collaboration", "joint_product", "tools",
+                                         "twinspace", "evaluation"]
+    assert data["texts"]["el"]["steps"][0]["title"] != steps[0]["title"]  # Greek shipped beside English
+    tools_field = steps[4]["fields"][0]
     assert {"value": "social_media"}.items() <= next(c for c in tools_field["choices"]
                                                       if c["value"] == "social_media").items()
     assert next(c for c in tools_field["choices"] if c["value"] == "social_media")["pupil_data"] == "unsuitable"

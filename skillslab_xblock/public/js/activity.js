@@ -305,6 +305,9 @@ function SkillsLabActivity(runtime, element, args) {
   }
 
   if (shared) {  // pick up partners' changes while the page is open
+    // At once too: the page was rendered by a view, which writes nothing; asking the handler is what
+    // gives this partner the completion their partnership earned meanwhile.
+    refresh();
     setInterval(function () {
       if (busy || Object.keys(dirty).length || document.hidden) { return; }
       refresh();

@@ -110,10 +110,14 @@ function SkillsLabProjectPlan(runtime, element, args) {
       }
     });
   });
-  setInterval(function () {
+  function refresh() {
     if (busy || Object.keys(dirty).length || document.hidden) { return; }
     post(args.state_url, {}).then(function (response) {
       if (response.ok && !busy && response.data.version !== version) { showState(response.data); }
     });
-  }, (args.poll_seconds || 15) * 1000);
+  }
+  // At once (the view that rendered the page writes nothing: the handler records a plan completed by
+  // the partners meanwhile), then while the page is open.
+  refresh();
+  setInterval(refresh, (args.poll_seconds || 15) * 1000);
 }
