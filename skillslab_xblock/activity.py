@@ -37,6 +37,7 @@ COLLABORATION_LADDER = worksheet.COLLABORATION_LEVELS
 
 @XBlock.needs("i18n")
 @XBlock.wants("user")
+@XBlock.wants("studio_user_permissions")  # who may author, in Studio
 @XBlock.wants("settings")
 @XBlock.wants("teams")
 class SkillsLabActivityBlock(SharedWorksheetMixin, CollaborationMixin, ActivityAuthoringMixin, SkillsLabBlockMixin,

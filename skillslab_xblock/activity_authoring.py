@@ -18,7 +18,7 @@ from xblock.validation import ValidationMessage
 
 from . import olx, worksheet
 from .i18n import N_, BlockTranslator, runtime_language
-from .mixins import RequestRejected, clean_utc_datetime, learner_json_handler
+from .mixins import RequestRejected, author_json_handler, clean_utc_datetime
 from .taxonomy import (
     MAX_CATALOGUE_BYTES,
     MAX_TEXT_LENGTH,
@@ -111,19 +111,17 @@ class ActivityAuthoringMixin:
 
     # --- handlers --------------------------------------------------------------------------------
 
-    @learner_json_handler
+    @author_json_handler
     def studio_submit(self, data: dict, suffix: str = "") -> dict:
         """Save the author's settings; every field is validated and a rejected save changes nothing."""
-        self._require_author()
         values = self.clean_settings(data)
         for name, value in values.items():
             setattr(self, name, value)
         return {"result": "success"}
 
-    @learner_json_handler(max_bytes=MAX_CATALOGUE_BYTES + 64 * 1024)
+    @author_json_handler(max_bytes=MAX_CATALOGUE_BYTES + 64 * 1024)
     def load_catalogue(self, data: dict, suffix: str = "") -> dict:
         """Validate a catalogue the author brings (JSON text) and return its choices; nothing is stored."""
-        self._require_author()
         text = data.get("catalogue")
         if not isinstance(text, str) or not text.strip():
             raise RequestRejected(400, N_("Paste or choose a catalogue file (JSON) first."))

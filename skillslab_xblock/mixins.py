@@ -106,15 +106,21 @@ def json_response(body: Any, status: int = 200) -> Response:
     return Response(json.dumps(body), status=status, content_type="application/json", charset="utf8")
 
 
-def learner_json_handler(func: Callable | None = None, *, max_bytes: int = MAX_REQUEST_BYTES) -> Callable:
+def learner_json_handler(func: Callable | None = None, *, max_bytes: int = MAX_REQUEST_BYTES,
+                         for_authors: bool = False) -> Callable:
     """
     Like ``XBlock.json_handler``, but every error (wrong method, a body over ``max_bytes``, a
     malformed body, a RequestRejected from the handler) comes back as
     ``{"error": ..., "field_errors": {...}}`` in the user's language. The handler runs only on a
     well-formed JSON object. Use bare (``@learner_json_handler``) or with a larger ``max_bytes``.
+
+    A learner's handler refuses to run in Studio's preview (the runtime's ``is_author_mode``): the
+    author's clicks there must not become a learner's saves, partnerships or NSS records. A handler
+    ``for_authors`` (``author_json_handler``) runs only for those who may change the course
+    (``_require_author``).
     """
     if func is None:
-        return functools.partial(learner_json_handler, max_bytes=max_bytes)
+        return functools.partial(learner_json_handler, max_bytes=max_bytes, for_authors=for_authors)
 
     @XBlock.handler
     @functools.wraps(func)
@@ -134,6 +140,10 @@ def learner_json_handler(func: Callable | None = None, *, max_bytes: int = MAX_R
         if not isinstance(data, dict):
             return json_response({"error": _("The request must be a JSON object.")}, status=400)
         try:
+            if for_authors:
+                self._require_author()
+            elif getattr(self.runtime, "is_author_mode", False):
+                raise RequestRejected(403, N_("This is Studio's preview: nothing is saved here."))
             return json_response(func(self, data, suffix))
         except RequestRejected as rejected:
             return json_response(
@@ -148,11 +158,17 @@ def learner_json_handler(func: Callable | None = None, *, max_bytes: int = MAX_R
     return wrapper
 
 
+def author_json_handler(func: Callable | None = None, *, max_bytes: int = MAX_REQUEST_BYTES) -> Callable:
+    """A ``learner_json_handler`` that only course authors may call (Studio's editor saves through it)."""
+    return learner_json_handler(func, max_bytes=max_bytes, for_authors=True)
+
+
 class SkillsLabBlockMixin:
     """
     Translation, the current user and templates for the bundle's blocks.
 
-    A block using it declares ``@XBlock.needs("i18n")`` and ``@XBlock.wants("user")``.
+    A block using it declares ``@XBlock.needs("i18n")``, ``@XBlock.wants("user")`` and
+    ``@XBlock.wants("studio_user_permissions")``.
     """
 
     # Staff viewing the course as a learner still see the block (read-only).
@@ -208,11 +224,30 @@ class SkillsLabBlockMixin:
         return None
 
     def _require_author(self) -> None:
-        """Studio handlers change course content: learners (in the LMS) may not call them."""
+        """
+        Studio's handlers change course content, so only those who may write to the course call them.
+
+        Studio (cms/djangoapps/contentstore/utils.py, ``load_services_for_studio``) gives every
+        handler a user service built with no role, so the role reads "student" and ``user_is_staff``
+        False for authors too; the platform's answer is its ``studio_user_permissions`` service, whose
+        ``can_write(course_key)`` is Studio's own write access. Where that service is absent (the LMS),
+        a platform user must be course staff; the SDK workbench, which has no roles, lets anyone author.
+        """
+        refused = RequestRejected(403, N_("Only the course's authors can change this block."))
+        permissions = self.runtime.service(self, "studio_user_permissions")
+        if permissions is not None:
+            usage_id = self.scope_ids.usage_id
+            context_key = getattr(usage_id, "context_key", None) or getattr(usage_id, "course_key", None)
+            if context_key is None or not permissions.can_write(context_key):
+                raise refused
+            return
         user = self._current_user()
-        if user is not None and user.opt_attrs.get("edx-platform.user_role") == "student" \
-                and not self.current_user_is_staff:
-            raise RequestRejected(403, N_("Only course staff can change this activity."))
+        attributes = user.opt_attrs if user is not None else {}
+        if "edx-platform.is_authenticated" in attributes:  # the platform's user service
+            staff = attributes.get("edx-platform.user_is_staff") or attributes.get("edx-platform.user_is_global_staff")
+            if not attributes.get("edx-platform.is_authenticated") or \
+                    (attributes.get("edx-platform.user_role") not in ("staff", "instructor") and not staff):
+                raise refused
 
     # --- rendering ----------------------------------------------------------------------------
 
@@ -254,10 +289,9 @@ class SettingsOLXMixin:
                                                       "save_url": self.runtime.handler_url(self, "studio_submit")})
         return frag
 
-    @learner_json_handler
+    @author_json_handler
     def studio_submit(self, data: dict, suffix: str = "") -> dict:
         """Save the author's settings; every field is validated and a rejected save changes nothing."""
-        self._require_author()
         for name, value in self.clean_settings(data).items():
             setattr(self, name, value)
         return {"result": "success"}

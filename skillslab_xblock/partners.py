@@ -46,6 +46,7 @@ REQUIRED_CARD_TEXT = ("teacher_name", "school_name", "country")
 
 @XBlock.needs("i18n")
 @XBlock.wants("user")
+@XBlock.wants("studio_user_permissions")  # who may author, in Studio
 @XBlock.wants("teams")
 class EtwinningPartnersBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockMixin, XBlock):
     """Partner finding: cards, search, invitations and partnerships of two or more schools."""

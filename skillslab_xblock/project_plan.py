@@ -32,6 +32,7 @@ PLAN = "plan"
 
 @XBlock.needs("i18n")
 @XBlock.wants("user")
+@XBlock.wants("studio_user_permissions")  # who may author, in Studio
 @XBlock.wants("teams")
 @XBlock.wants("settings")
 class EtwinningProjectPlanBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockMixin, CompletableXBlockMixin,

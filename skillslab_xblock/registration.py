@@ -53,6 +53,7 @@ def clean_profile_url(value) -> tuple[str | None, str | None]:
 
 @XBlock.needs("i18n")
 @XBlock.wants("user")
+@XBlock.wants("studio_user_permissions")  # who may author, in Studio
 class EtwinningRegistrationBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockMixin, CompletableXBlockMixin,
                                  XBlock):
     """The learner's eTwinning registration, their school, and their consent to share the profile."""

@@ -96,6 +96,7 @@ def clean_items(items, gettext) -> list[dict]:
 
 @XBlock.needs("i18n")
 @XBlock.wants("user")
+@XBlock.wants("studio_user_permissions")  # who may author, in Studio
 class EtwinningSurveyBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockMixin, CompletableXBlockMixin, XBlock):
     """Five-point evaluation items and an open comment; results for staff (and learners if allowed)."""
 

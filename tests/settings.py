@@ -9,6 +9,12 @@ from demo.settings import *  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+# The platform's own completion store (edx-completion, at the release's pin) and the waffle switch
+# it is gated by, for tests/platform: completion events land where the LMS stores them.
+INSTALLED_APPS = [*INSTALLED_APPS, "waffle", "eventtracking.django.apps.EventTrackingConfig", "completion"]  # noqa: F405
+EVENT_TRACKING_ENABLED = True  # completion writes to the tracking log, as in the LMS ...
+EVENT_TRACKING_BACKENDS = {}  # ... which goes nowhere here
+
 # A database file rather than memory: the browser tests' live server answers requests in threads, and
 # Django shares one connection between them for an in-memory SQLite database, which concurrent
 # requests (two learners' pages checking for changes) corrupt. With a file each thread has its own.

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from openedx_filters import PipelineStep
 from web_fragments.fragment import Fragment
 
+from ..rest_api.permissions import can_read_course_figures
 from .figures import course_figures
 
 SECTION_KEY = "etwinning_figures"
@@ -47,7 +48,9 @@ class AddCourseFiguresTab(PipelineStep):
 
     def run_filter(self, tabs, user, course_key):  # pylint: disable=arguments-differ
         tabs = list(tabs or [])
-        if not any(tab.get("tab_id") == SECTION_KEY for tab in tabs):
+        # The MFE shows the tab to everyone who may open the instructor dashboard (limited staff,
+        # data researchers, ...); only those who may read the figures get it.
+        if can_read_course_figures(user, course_key) and not any(tab.get("tab_id") == SECTION_KEY for tab in tabs):
             # Absolute: the MFE routes a URL starting with "/" inside itself, and opens others as links.
             page = reverse("etwinning:course-figures-page", kwargs={"course_id": str(course_key)})
             tabs.append({"tab_id": SECTION_KEY, "title": _("eTwinning Skills Labs"), "sort_order": 120,

@@ -26,19 +26,23 @@ def is_course_staff(user, course_key: CourseKey) -> bool:
     return bool(check(user, course_key))
 
 
+def can_read_course_figures(user, course_key: CourseKey | str) -> bool:
+    """Global staff, members of the NSS staff group, and the course's own staff (a malformed key: no)."""
+    if not user or not user.is_authenticated:
+        return False
+    if user.is_staff or user.groups.filter(name=NSS_STAFF_GROUP).exists():
+        return True
+    try:
+        key = course_key if isinstance(course_key, CourseKey) else CourseKey.from_string(str(course_key))
+    except InvalidKeyError:
+        return False
+    return is_course_staff(user, key)
+
+
 class CanReadCourseFigures(BasePermission):
-    """Global staff, members of the NSS staff group, and the course's own staff."""
+    """``can_read_course_figures`` for the view's ``course_id``."""
 
     message = "Only the course's staff and the NSS can read its figures."
 
     def has_permission(self, request, view) -> bool:
-        user = request.user
-        if not user or not user.is_authenticated:
-            return False
-        if user.is_staff or user.groups.filter(name=NSS_STAFF_GROUP).exists():
-            return True
-        try:
-            course_key = CourseKey.from_string(view.kwargs["course_id"])
-        except (InvalidKeyError, KeyError):
-            return False
-        return is_course_staff(user, course_key)
+        return can_read_course_figures(request.user, view.kwargs.get("course_id", ""))

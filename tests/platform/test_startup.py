@@ -22,6 +22,7 @@ SETTINGS_TYPES = ("common", "production", "devstack", "test")
 PROJECTS = pytest.mark.parametrize("project_type", [LMS, CMS], ids=["lms", "cms"])
 
 
+
 @PROJECTS
 def test_installed_apps_include_the_plugin(project_type):
     # lms/envs/common.py and cms/envs/common.py:

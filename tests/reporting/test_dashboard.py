@@ -59,21 +59,30 @@ def test_the_instructor_mfe_gets_a_tab_once(settings):
     settings.LMS_ROOT_URL = "https://mooc.etwinning.gr"
     step = AddCourseFiguresTab(InstructorDashboardTabsRequested.filter_type, [])
     course_key = CourseKey.from_string(COURSE)
-    tabs = step.run_filter(tabs=[{"tab_id": "grading"}], user=None, course_key=course_key)["tabs"]
-    again = step.run_filter(tabs=tabs, user=None, course_key=course_key)["tabs"]
+    maria = User.objects.create_user("maria", password="x")  # the course's staff (the stand-in's set)
+    tabs = step.run_filter(tabs=[{"tab_id": "grading"}], user=maria, course_key=course_key)["tabs"]
+    again = step.run_filter(tabs=tabs, user=maria, course_key=course_key)["tabs"]
     assert [t["tab_id"] for t in again] == ["grading", "etwinning_figures"]
     # absolute: the MFE routes a URL starting with "/" inside itself (InstructorNav's tab.url.startsWith('/'))
     assert again[1]["url"] == f"https://mooc.etwinning.gr/etwinning/courses/{COURSE}/figures/"
 
 
-def test_the_filter_configuration_runs_our_steps(settings):
+@pytest.mark.parametrize(("username", "flags", "shown"), [
+    ("maria", {}, True),  # the course's staff
+    ("global", {"is_staff": True}, True),
+    ("limited", {}, False),  # may open the dashboard (limited staff, data researcher), not the figures
+])
+def test_the_tab_is_only_for_those_who_may_read_the_figures(username, flags, shown):
     """Through the real openedx-filters pipeline, as the platform runs it."""
+    from django.conf import settings
+
     from etwinning_plugin.settings.common import FILTER_STEPS, merge_filters_config
 
     merge_filters_config(settings, FILTER_STEPS)
+    user = User.objects.create_user(username, password="x", **flags)
     tabs, _user, _key = InstructorDashboardTabsRequested.run_filter(
-        tabs=[], user=None, course_key=CourseKey.from_string(COURSE))
-    assert [t["tab_id"] for t in tabs] == ["etwinning_figures"]
+        tabs=[], user=user, course_key=CourseKey.from_string(COURSE))
+    assert [t["tab_id"] for t in tabs] == (["etwinning_figures"] if shown else [])
 
 
 def test_the_figures_page_is_for_staff(client):

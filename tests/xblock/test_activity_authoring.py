@@ -138,36 +138,6 @@ def test_validation_warns_about_an_unconfigured_block(scenario_factory):
     assert "This activity is not configured yet." in scenario.render()
 
 
-@pytest.mark.parametrize(("role", "is_staff", "status"), [("student", False, 403), ("staff", True, 200),
-                                                          ("instructor", False, 200)])
-def test_in_the_lms_only_course_staff_may_change_the_activity(activity, role, is_staff, status):
-    """edx-platform's user service sets ``edx-platform.user_role`` ('staff', 'instructor' or 'student')."""
-    from webob import Request
-    from workbench.runtime import WorkbenchRuntime
-    from xblock.reference.user_service import UserService, XBlockUser
-
-    runtime = WorkbenchRuntime("lms-user")
-    user = XBlockUser(is_current_user=True)
-    user.opt_attrs.update({"edx-platform.user_role": role, "edx-platform.user_is_staff": is_staff,
-                           "edx-platform.user_id": 42})
-
-    class LmsUserService(UserService):
-        def get_current_user(self):
-            return self._user
-
-    runtime._services["user"] = LmsUserService(user=user)  # as the LMS provides it
-    block = runtime.get_block(activity.usage_id)
-    before = _settings(block)
-    request = Request.blank("/", method="POST", body=json.dumps({**VALID, "display_name": "Changed"}).encode())
-    response = runtime.handle(block, "studio_submit", request)
-    assert response.status_code == status
-    if status == 403:
-        assert json.loads(response.body)["error"] == "Only course staff can change this activity."
-        assert _settings(activity.block()) == before
-    else:
-        assert activity.block().display_name == "Changed"
-
-
 def test_a_large_catalogue_within_the_documented_limit_is_accepted(activity):
     """The catalogue limit is 2 MiB; the handler's request limit leaves room for it."""
     text = "Μια μεγάλη δραστηριότητα. " * 700  # about 18,900 characters, under the 20,000 limit
