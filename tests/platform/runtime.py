@@ -82,6 +82,8 @@ class PlatformUserService(UserService):
         return self._anonymous_user_id if self._user_is_staff else None
 
     def get_user_by_anonymous_id(self, uid=None):
+        """``user_by_anonymous_id(uid or self._anonymous_user_id)``: without ``uid``, the current learner."""
+        assert uid in (None, self._anonymous_user_id), "only the current learner's id is known here"
         return self._django_user
 
 

@@ -201,3 +201,47 @@ def test_the_problem_responses_report_calls_generate_report_data(course, people,
     rows = list(block.generate_report_data(iter_all_for_block(course, usage_id, people.values()), None))
     assert [username for username, _row in rows] == ["anna"]
     assert all(isinstance(key, str) for key in rows[0][1])
+
+
+# --- teams: the LMS's TeamsService ---------------------------------------------------------------
+
+
+class TeamsStandIn:
+    """
+    lms/djangoapps/teams/services.py ``TeamsService.get_team(user, course_id, topic_id)``, which returns
+    ``api.get_team_for_user_course_topic(user, course_id, topic_id)``: the learner's ``CourseTeam`` in
+    the teamset (``team_id``, ``users``), else None. The teams' table is edx-platform's: here, a dict.
+    """
+
+    def __init__(self, teams: dict[str, list]):
+        self.teams = teams
+        self.asked = []
+
+    def get_team(self, user, course_id, topic_id):
+        from types import SimpleNamespace
+
+        self.asked.append((user.username, course_id, topic_id))
+        for team_id, members in self.teams.items():
+            if user in members:
+                return SimpleNamespace(team_id=team_id, users=SimpleNamespace(all=lambda members=members: members))
+        return None
+
+
+def test_an_open_edx_team_shares_the_worksheet(course, people):
+    """
+    The block asks the user service for the Django user (``get_user_by_anonymous_id()``: the current
+    learner) and the teams service for their team in the author's teamset, with the course's key.
+    """
+    olx = BLOCK_OLX["skillslab_activity"].replace('weight="2.0"', 'weight="2.0" collaboration_mode="shared" '
+                                                                   'teamset_id="rivers"')
+    usage_id = course.import_olx(olx)
+    anna, luis = people["anna"], people["luis"]
+    teams = TeamsStandIn({"team-1": [anna, luis]})
+    runtime = lms_runtime(course, anna, teams=teams)
+    status, state = call_handler(runtime, runtime.load(usage_id, anna.id), "save_draft",
+                                 {"worksheet": {"goal": {"shared_goal": "Compare our rivers"}}, "base_version": 0})
+    assert status == 200, state
+    runtime = lms_runtime(course, luis, teams=teams)
+    status, state = call_handler(runtime, runtime.load(usage_id, luis.id), "shared_state", {})
+    assert state["worksheet"]["goal"]["shared_goal"] == "Compare our rivers"
+    assert {course_id for _user, course_id, _topic in teams.asked} == {course.key}
