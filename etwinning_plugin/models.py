@@ -144,6 +144,9 @@ class DocumentRevision(models.Model):
     base_version = models.PositiveIntegerField()
     author_id = models.CharField(max_length=255)
     changes = models.JSONField()  # {section: {field: new value}}
+    # {section: {field: value before this save}} (absent: the field was empty); kept so that the
+    # history shows what each save replaced, and an earlier text can be restored.
+    previous = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

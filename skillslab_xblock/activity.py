@@ -172,9 +172,10 @@ class SkillsLabActivityBlock(SharedWorksheetMixin, CollaborationMixin, ActivityA
             "save_draft_url": self.runtime.handler_url(self, "save_draft"),
             "submit_url": self.runtime.handler_url(self, "submit"),
             "shared": self.is_shared,
-            "poll_seconds": self.settings_bucket().get("poll_seconds", 15),
+            "poll_seconds": self.settings_bucket().get("poll_seconds", 5),
             "shared_state_url": self.runtime.handler_url(self, "shared_state"),
             "history_url": self.runtime.handler_url(self, "history"),
+            "restore_url": self.runtime.handler_url(self, "restore"),
         })
         return frag
 

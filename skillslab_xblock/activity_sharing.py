@@ -117,3 +117,15 @@ class SharedWorksheetMixin:
             raise RequestRejected(400, N_("This activity is not shared."))
         ref, _partnership = self.document_ref(WORKSHEET, shared=True)
         return {"history": self.history_rows(ref, self.field_label)}
+
+    @learner_json_handler
+    def restore(self, data: dict, suffix: str = "") -> dict:
+        """Bring the partnership's worksheet back to an earlier version: ``{"version": n}``."""
+        if not self.is_shared:
+            raise RequestRejected(400, N_("This activity is not shared."))
+        self._check_can_change()
+        if set(data) - {"version"}:
+            raise RequestRejected(400, N_("Unexpected data in the request."))
+        ref, _partnership = self.document_ref(WORKSHEET, shared=True)
+        self.restore_shared(ref, data)
+        return self.shared_learner_state(catch_up=True)

@@ -110,11 +110,22 @@ class CollaborationMixin:
         ]
 
     def history_rows(self, ref: api.DocumentRef, label) -> list[dict]:
+        """Newest first: who saved, when, and for each field its text before and after."""
         return [
             {"version": r.version, "school": r.school_name, "teacher": r.teacher_name, "at": r.at,
-             "fields": [label(*name.split(".", 1)) for name in r.fields]}
+             "fields": [label(*change.name.split(".", 1)) for change in r.changes],
+             "changes": [{"field": change.name, "label": label(*change.name.split(".", 1)),
+                          "before": change.before, "after": change.after} for change in r.changes]}
             for r in api.history(ref)
         ]
+
+    def restore_shared(self, ref: api.DocumentRef, data: dict) -> api.SaveResult:
+        """Bring back the document as it was at ``data["version"]``, as a new version."""
+        version = parse_version(data, "version")
+        try:
+            return api.restore_revision(ref, self.learner_id(), version)
+        except api.Refused as refused:
+            raise rejected_from(refused) from refused
 
 
 def parse_version(data: dict, name: str) -> int:

@@ -141,7 +141,7 @@ class EtwinningProjectPlanBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabB
             "language": self.language, "version": state["version"] if state else 0,
             "save_url": self.runtime.handler_url(self, "save_plan"),
             "state_url": self.runtime.handler_url(self, "current_plan"),
-            "poll_seconds": self.settings_bucket().get("poll_seconds", 15),
+            "poll_seconds": self.settings_bucket().get("poll_seconds", 5),
         })
         return frag
 
@@ -208,6 +208,16 @@ class EtwinningProjectPlanBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabB
     def history(self, data: dict, suffix: str = "") -> dict:
         ref, _partnership = self.document_ref(PLAN, shared=self.is_shared)
         return {"history": self.history_rows(ref, self._label)}
+
+    @learner_json_handler
+    def restore(self, data: dict, suffix: str = "") -> dict:
+        """Bring the plan back to an earlier version: ``{"version": n}``."""
+        if set(data) - {"version"}:
+            raise RequestRejected(400, N_("Unexpected data in the request."))
+        ref, _partnership = self.document_ref(PLAN, shared=self.is_shared)
+        self.learner_key = self.learner_id()
+        self.restore_shared(ref, data)
+        return self.plan_state(record=True)
 
     @XBlock.handler
     def download(self, request, suffix: str = "") -> Response:

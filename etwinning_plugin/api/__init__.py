@@ -12,12 +12,14 @@ from .documents import (
     Conflict,
     DocumentRef,
     DocumentState,
+    FieldChange,
     RevisionInfo,
     SaveResult,
     SubmittedStep,
     document_state,
     history,
     record_step_submission,
+    restore_revision,
     save_document,
     submit_document,
     submitted_steps,
@@ -48,10 +50,11 @@ from .partnerships import (
 from .staff import CourseCollaboration, course_collaboration
 
 __all__ = [
-    "CARD_FIELDS", "Card", "Conflict", "CourseCollaboration", "DocumentRef", "DocumentState", "InvitationInfo",
+    "CARD_FIELDS", "Card", "Conflict", "CourseCollaboration", "DocumentRef", "DocumentState", "FieldChange",
+    "InvitationInfo",
     "Member", "PartnershipInfo", "Refused", "RevisionInfo", "SaveResult", "SubmittedStep", "course_collaboration",
     "document_state", "get_card", "history", "invitations", "invite", "leave", "owner_key_for_learner",
-    "owner_key_for_partnership", "partnership_of", "record_step_submission", "respond", "save_card",
+    "owner_key_for_partnership", "partnership_of", "record_step_submission", "respond", "restore_revision", "save_card",
     "save_document", "search_cards", "submit_document", "submitted_steps", "team_partnership", "withdraw",
     "registrations", "surveys", "documents_report_completion",
 ]

@@ -40,12 +40,25 @@ class SaveResult:
 
 
 @dataclass(frozen=True)
+class FieldChange:
+    """One field of one save: ``name`` is "section.field"; ``before`` is None where it was empty."""
+
+    name: str
+    before: object
+    after: object
+
+
+@dataclass(frozen=True)
 class RevisionInfo:
     version: int
     school_name: str
     teacher_name: str
     at: str
-    fields: list[str]
+    changes: list[FieldChange]
+
+    @property
+    def fields(self) -> list[str]:
+        return [change.name for change in self.changes]
 
 
 # --- shared documents --------------------------------------------------------------------------
@@ -115,21 +128,55 @@ def save_document(ref: DocumentRef, learner_id: str, base_version: int, changes:
                                                    revision.created_at.isoformat()))
         if collisions:
             return SaveResult(False, _state(document, learner_id), collisions)
-        # A value saved again unchanged (a field left after typing) makes no version of its own.
-        changes = {section: changed for section, fields in changes.items()
-                   if (changed := {name: value for name, value in fields.items()
-                                   if (document.content.get(section) or {}).get(name) != value})}
-        if not changes:
-            return SaveResult(True, _state(document, learner_id))
-        content = {section: dict(fields) for section, fields in document.content.items()}
-        for section, fields in changes.items():
-            content.setdefault(section, {}).update(fields)
-        document.content = content
-        document.version += 1
-        document.save(update_fields=["content", "version", "updated_at"])
-        DocumentRevision.objects.create(document=document, version=document.version, base_version=base_version,
-                                        author_id=learner_id, changes=changes)
-        return SaveResult(True, _state(document, learner_id), applied=True)
+        return _apply(document, learner_id, base_version, changes)
+
+
+def _apply(document: SharedDocument, learner_id: str, base_version: int, changes: dict[str, dict]) -> SaveResult:
+    """Store ``changes`` on the locked ``document`` as a new version, with what each field held before."""
+    # A value saved again unchanged (a field left after typing) makes no version of its own.
+    changes = {section: changed for section, fields in changes.items()
+               if (changed := {name: value for name, value in fields.items()
+                               if (document.content.get(section) or {}).get(name) != value})}
+    if not changes:
+        return SaveResult(True, _state(document, learner_id))
+    previous = {section: {name: document.content[section][name] for name in fields
+                          if name in (document.content.get(section) or {})}
+                for section, fields in changes.items()}
+    content = {section: dict(fields) for section, fields in document.content.items()}
+    for section, fields in changes.items():
+        content.setdefault(section, {}).update(fields)
+    document.content = content
+    document.version += 1
+    document.save(update_fields=["content", "version", "updated_at"])
+    DocumentRevision.objects.create(document=document, version=document.version, base_version=base_version,
+                                    author_id=learner_id, changes=changes,
+                                    previous={s: f for s, f in previous.items() if f})
+    return SaveResult(True, _state(document, learner_id), applied=True)
+
+
+def restore_revision(ref: DocumentRef, learner_id: str, version: int) -> SaveResult:
+    """
+    Bring back the document as it was once version ``version`` was saved: every field that changed
+    since gets its value of then, as a new version (so nothing is lost: the history keeps the texts
+    it replaces, and they can be restored in turn). The learner chose it, so it collides with nothing.
+    """
+    with transaction.atomic():
+        document = _locked_document(ref)
+        if not 0 < version <= document.version:
+            raise Refused(N_("There is no such version of this document."), status=404)
+        then: dict[str, dict] = {}
+        later: set[tuple[str, str]] = set()
+        for revision in document.revisions.order_by("version"):
+            for section, fields in revision.changes.items():
+                for name, value in fields.items():
+                    if revision.version <= version:
+                        then.setdefault(section, {})[name] = value
+                    else:
+                        later.add((section, name))
+        changes: dict[str, dict] = {}
+        for section, name in later:
+            changes.setdefault(section, {})[name] = (then.get(section) or {}).get(name, "")
+        return _apply(document, learner_id, document.version, changes)
 
 
 def submit_document(ref: DocumentRef, learner_id: str, version: int, title: str) -> DocumentState:
@@ -156,7 +203,8 @@ def history(ref: DocumentRef, limit: int = 50) -> list[RevisionInfo]:
     return [RevisionInfo(r.version, cards[r.author_id].school_name if r.author_id in cards else "",
                          cards[r.author_id].teacher_name if r.author_id in cards else "",
                          r.created_at.isoformat(),
-                         [f"{section}.{name}" for section, fields in r.changes.items() for name in fields])
+                         [FieldChange(f"{section}.{name}", (r.previous.get(section) or {}).get(name), value)
+                          for section, fields in r.changes.items() for name, value in fields.items()])
             for r in revisions]
 
 

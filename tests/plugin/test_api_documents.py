@@ -81,3 +81,26 @@ def test_saving_the_same_value_again_makes_no_version(ref):
     again = api.save_document(ref, "anna", 1, {"goal": {"shared_goal": "Rivers"}})
     assert again.accepted and not again.applied and again.state.version == 1
     assert len(api.history(ref)) == 1
+
+
+def test_the_history_shows_each_fields_text_before_and_after(ref):
+    api.save_document(ref, "anna", 0, {"goal": {"shared_goal": "Rivers"}})
+    api.save_document(ref, "luis", 1, {"goal": {"shared_goal": "Rivers and lakes"}})
+    newest, first = api.history(ref)
+    assert [(c.name, c.before, c.after) for c in newest.changes] == [("goal.shared_goal", "Rivers", "Rivers and lakes")]
+    assert [(c.name, c.before, c.after) for c in first.changes] == [("goal.shared_goal", None, "Rivers")]
+
+
+def test_an_earlier_version_is_restored_as_a_new_version_and_nothing_is_lost(ref):
+    api.save_document(ref, "anna", 0, {"goal": {"shared_goal": "Rivers"}})
+    api.save_document(ref, "luis", 1, {"goal": {"shared_goal": "Lakes"}, "joint_product": {"description": "A map"}})
+    api.save_document(ref, "anna", 2, {"evaluation": {"details": "Pupils' survey"}})
+    restored = api.restore_revision(ref, "anna", 1)
+    assert restored.applied and restored.state.version == 4
+    assert restored.state.content == {"goal": {"shared_goal": "Rivers"}, "joint_product": {"description": ""},
+                                      "evaluation": {"details": ""}}
+    back = api.restore_revision(ref, "luis", 3)  # the restore itself can be undone
+    assert back.state.content == {"goal": {"shared_goal": "Lakes"}, "joint_product": {"description": "A map"},
+                                  "evaluation": {"details": "Pupils' survey"}}
+    with pytest.raises(api.Refused):
+        api.restore_revision(ref, "anna", 99)

@@ -17,6 +17,10 @@ function SkillsLabActivity(runtime, element, args) {
   var shared = args.shared && args.state.shared && !args.state.shared.needs_partnership;
   var version = shared ? args.state.shared.version : 0;
   var dirty = {};        // "step.field" → true for what the learner changed since the last save
+  // "step.field" → the version a collision was shown on: such a field is held out of every save until
+  // its author chooses (keep theirs, or keep mine on top of what they saw), so no autosave ever
+  // writes over a partner's text that the learner has not seen.
+  var held = {};
   var saveTimer = null;
   var busy = false;      // a save or submit is on its way
   var queue = Promise.resolve();  // saves and submissions go one after another, in order
@@ -53,12 +57,12 @@ function SkillsLabActivity(runtime, element, args) {
     }
   }
 
-  /* {step: {field: value}} of every field, or of the changed ones only */
+  /* {step: {field: value}} of every field, or of the changed ones only; never a field in collision */
   function collect(onlyDirty) {
     var worksheet = {};
     form.querySelectorAll("[data-field]").forEach(function (wrapper) {
       var key = wrapper.getAttribute("data-field");
-      if (onlyDirty && !dirty[key]) { return; }
+      if ((onlyDirty && !dirty[key]) || key in held) { return; }
       var parts = key.split(".");
       worksheet[parts[0]] = worksheet[parts[0]] || {};
       worksheet[parts[0]][parts[1]] = fieldValue(wrapper);
@@ -66,16 +70,25 @@ function SkillsLabActivity(runtime, element, args) {
     return worksheet;
   }
 
-  /* Show what is stored (partners' changes included) in every field the learner is not editing. */
+  /* Show what is stored (partners' changes included) in every field the learner has no unsaved
+   * typing in: a field merely focused shows the partner's text too, or the learner would go on
+   * from a text that is no longer there. */
   function applyContent(content) {
+    var changed = false;
     form.querySelectorAll("[data-field]").forEach(function (wrapper) {
       var key = wrapper.getAttribute("data-field");
       var parts = key.split(".");
-      if (dirty[key] || wrapper.contains(document.activeElement)) { return; }
+      if (dirty[key] || key in held) { return; }
       var stepValues = content[parts[0]] || {};
-      if (parts[1] in stepValues) { setFieldValue(wrapper, stepValues[parts[1]]); }
+      var stored = parts[1] in stepValues ? stepValues[parts[1]] : null;
+      if (stored === null) { return; }
+      if (JSON.stringify(fieldValue(wrapper)) !== JSON.stringify(stored)) {
+        setFieldValue(wrapper, stored);
+        changed = true;
+      }
     });
     updateToolWarning();
+    return changed;
   }
 
   function clearErrors() {
@@ -160,18 +173,66 @@ function SkillsLabActivity(runtime, element, args) {
     warning.hidden = !names.length;
   }
 
+  /* A save refused because a partner changed the same answers: each field in collision is held
+   * and shows, next to it, both texts and the two choices. The rest of the save is sent again. */
   function showConflicts(response) {
-    if (!conflictsBox) { return; }
-    version = response.data.version;
-    window.SkillsLab.showConflicts(conflictsBox, response.data, gettext, function (field, keepMine, theirs) {
-      if (keepMine) {
-        dirty[field] = true;
-      } else {
-        delete dirty[field];
-        setFieldValue(wrapperOf(field), theirs);
-        updateToolWarning();
-      }
-    }, saveDraft);
+    var seenVersion = response.data.version;
+    (response.data.conflicts || []).forEach(function (conflict) {
+      var wrapper = wrapperOf(conflict.field);
+      if (!wrapper) { return; }
+      held[conflict.field] = seenVersion;
+      delete dirty[conflict.field];
+      var panel = wrapper.querySelector(".skl-conflict");
+      if (panel) { panel.remove(); }
+      panel = window.SkillsLab.conflictPanel(conflict, gettext, function (keepMine) {
+        panel.remove();
+        resolve(conflict.field, keepMine, conflict.theirs);
+      });
+      wrapper.appendChild(panel);
+    });
+    if (conflictsBox) {
+      conflictsBox.textContent = response.data.error;
+      conflictsBox.hidden = false;
+    }
+    var first = form.querySelector(".skl-conflict button");
+    if (first) { first.focus(); }
+    if (Object.keys(dirty).length) { saveDraft(); }  // what did not collide is saved now
+  }
+
+  /* The learner's choice for one field in collision is what the server keeps: their own text sent on
+   * top of the version in which they saw the partner's, or the partner's text left as stored. */
+  function resolve(field, keepMine, theirs) {
+    var seenVersion = held[field];
+    delete held[field];
+    if (!Object.keys(held).length && conflictsBox) { conflictsBox.hidden = true; }
+    if (!keepMine) {
+      setFieldValue(wrapperOf(field), theirs);
+      updateToolWarning();
+      saveStatus.textContent = gettext("Their version is kept.");
+      return refresh();
+    }
+    var parts = field.split(".");
+    var body = {worksheet: {}, base_version: seenVersion};
+    body.worksheet[parts[0]] = {};
+    body.worksheet[parts[0]][parts[1]] = fieldValue(wrapperOf(field));
+    saveStatus.textContent = gettext("Saving…");
+    queue = queue.then(function () {
+      busy = true;
+      return post(args.save_draft_url, body).then(function (response) {
+        busy = false;
+        if (response.ok) {
+          saveStatus.textContent = gettext("Your version is saved.");
+          showState(response.data);
+        } else if (response.status === 409 && response.data.conflicts) {
+          showConflicts(response);  // changed again meanwhile: choose again, with the newest text
+        } else {
+          held[field] = seenVersion;
+          saveStatus.textContent = format(gettext("The draft was not saved: {error}"),
+            {error: response.data.error || response.status});
+        }
+      }, function () { busy = false; held[field] = seenVersion; });
+    }).catch(function () { return null; });
+    return queue;
   }
 
   /* Send what changed (on the version last seen) once the previous request has finished, so that a
@@ -211,6 +272,8 @@ function SkillsLabActivity(runtime, element, args) {
         saveStatus.textContent = response.data.has_unsubmitted_changes
           ? gettext("Draft saved. It has changes that are not submitted yet.") : gettext("Draft saved.");
         showState(response.data);
+      } else if (response.status === 409 && response.data.conflicts) {
+        saveStatus.textContent = response.data.error;
       } else {
         saveStatus.textContent = format(gettext("The draft was not saved: {error}"),
           {error: response.data.error || response.status});
@@ -224,7 +287,9 @@ function SkillsLabActivity(runtime, element, args) {
   function onChange(event) {
     var wrapper = event.target.closest("[data-field]");
     if (!wrapper) { return; }
-    dirty[wrapper.getAttribute("data-field")] = true;
+    var key = wrapper.getAttribute("data-field");
+    if (key in held) { return; }  // kept out of saves until the learner chooses
+    dirty[key] = true;
     updateToolWarning();
     clearTimeout(saveTimer);
     saveTimer = setTimeout(saveDraft, 1200);
@@ -236,6 +301,12 @@ function SkillsLabActivity(runtime, element, args) {
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     clearTimeout(saveTimer);
+    if (Object.keys(held).length) {
+      result.textContent = gettext("Choose which version to keep for each answer marked, then submit.");
+      var choice = form.querySelector(".skl-conflict button");
+      (choice || result).focus();
+      return;
+    }
     submitButton.disabled = true;
     result.textContent = gettext("Submitting…");
     if (!shared) {  // an individual submission carries the whole worksheet
@@ -277,29 +348,71 @@ function SkillsLabActivity(runtime, element, args) {
     });
   });
 
+  /* Who changed what: each save with every field's text before and after, and a way back to it. */
   var history = block.querySelector("[data-history]");
-  if (history) {
-    history.addEventListener("toggle", function () {
-      if (!history.open) { return; }
-      post(args.history_url, {}).then(function (response) {
-        var list = history.querySelector("[data-history-list]");
-        list.textContent = "";
-        (response.data.history || []).forEach(function (row) {
-          var li = document.createElement("li");
-          li.textContent = format(gettext("{school} ({teacher}) changed: {fields}"),
-            {school: row.school || "—", teacher: row.teacher || "—", fields: row.fields.join("; ")}) +
-            " — " + new Date(row.at).toLocaleString(args.language);
-          list.appendChild(li);
+  function showHistory() {
+    return post(args.history_url, {}).then(function (response) {
+      var list = history.querySelector("[data-history-list]");
+      list.textContent = "";
+      (response.data.history || []).forEach(function (row, index) {
+        var li = document.createElement("li");
+        var who = document.createElement("p");
+        who.textContent = format(gettext("{school} ({teacher}), {when}:"), {
+          school: row.school || "—", teacher: row.teacher || "—",
+          when: new Date(row.at).toLocaleString(args.language)});
+        li.appendChild(who);
+        (row.changes || []).forEach(function (change) {
+          var p = document.createElement("p");
+          p.className = "skl-history-change";
+          var label = document.createElement("strong");
+          label.textContent = change.label + ": ";
+          var before = document.createElement("del");
+          before.textContent = window.SkillsLab.display(change.before);
+          var after = document.createElement("ins");
+          after.textContent = window.SkillsLab.display(change.after);
+          p.appendChild(label);
+          p.appendChild(before);
+          p.appendChild(document.createTextNode(" → "));
+          p.appendChild(after);
+          li.appendChild(p);
         });
+        if (index > 0 && !form.querySelector("fieldset[disabled]")) {  // the newest is what is shown already
+          var restore = document.createElement("button");
+          restore.type = "button";
+          restore.className = "skl-secondary";
+          restore.textContent = gettext("Bring the worksheet back to this version");
+          restore.addEventListener("click", function () {
+            post(args.restore_url, {version: row.version}).then(function (answer) {
+              if (answer.ok) {
+                dirty = {};
+                showState(answer.data);
+                saveStatus.textContent = gettext("The earlier version is back; the history keeps the one it replaced.");
+                showHistory();
+              } else {
+                saveStatus.textContent = answer.data.error || String(answer.status);
+              }
+            });
+          });
+          li.appendChild(restore);
+        }
+        list.appendChild(li);
       });
     });
+  }
+  if (history) {
+    history.addEventListener("toggle", function () { if (history.open) { showHistory(); } });
   }
 
   function refresh() {
     return post(args.shared_state_url, {}).then(function (response) {
       if (response.ok && !busy && response.data.shared && response.data.shared.version !== version) {
-        showState(response.data);
-        saveStatus.textContent = gettext("Your partners' latest changes are shown.");
+        if (response.data.shared.version < version) { return; }  // an answer older than the page
+        version = response.data.shared.version;
+        var changed = applyContent(response.data.worksheet);
+        showProgress(response.data);
+        showFeedback(response.data);
+        if (changed) { saveStatus.textContent = gettext("Your partners' latest changes are shown."); }
+        if (history && history.open) { showHistory(); }
       }
     });
   }
@@ -308,10 +421,10 @@ function SkillsLabActivity(runtime, element, args) {
     // At once too: the page was rendered by a view, which writes nothing; asking the handler is what
     // gives this partner the completion their partnership earned meanwhile.
     refresh();
-    setInterval(function () {
-      if (busy || Object.keys(dirty).length || document.hidden) { return; }
-      refresh();
-    }, args.poll_seconds ? args.poll_seconds * 1000 : 15000);
+    window.SkillsLab.poll(function () {
+      if (busy || Object.keys(dirty).length) { return Promise.resolve(); }
+      return refresh();
+    }, args.poll_seconds || 5);
   }
 
   updateToolWarning();

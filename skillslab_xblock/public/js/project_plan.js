@@ -111,13 +111,13 @@ function SkillsLabProjectPlan(runtime, element, args) {
     });
   });
   function refresh() {
-    if (busy || Object.keys(dirty).length || document.hidden) { return; }
-    post(args.state_url, {}).then(function (response) {
+    if (busy || Object.keys(dirty).length) { return Promise.resolve(); }
+    return post(args.state_url, {}).then(function (response) {
       if (response.ok && !busy && response.data.version !== version) { showState(response.data); }
     });
   }
   // At once (the view that rendered the page writes nothing: the handler records a plan completed by
-  // the partners meanwhile), then while the page is open.
+  // the partners meanwhile), then while the page is open, slower in a hidden tab.
   refresh();
-  setInterval(refresh, (args.poll_seconds || 15) * 1000);
+  window.SkillsLab.poll(refresh, args.poll_seconds || 5);
 }

@@ -14,9 +14,38 @@ window.SkillsLab = window.SkillsLab || (function () {
     if (value === false || value === null || value === undefined || value === "") { return "—"; }
     return String(value);
   }
-  /* A save refused because partners changed the same answers: show both versions of each, and let
-   * the learner keep theirs or take the partner's. ``choose(field, keepMine, theirs)`` is called per
-   * choice, ``done()`` once all are chosen. Everything is text, never markup. */
+  /* One answer in collision: both versions (as text, never markup) and the two choices;
+   * ``choose(keepMine)`` is called once, with the learner's choice. */
+  function conflictPanel(conflict, gettext, choose) {
+    var item = document.createElement("div");
+    item.className = "skl-conflict";
+    item.setAttribute("role", "group");
+    item.setAttribute("aria-label", format(gettext("Two versions of: {field}"), {field: conflict.label}));
+    var title = document.createElement("p");
+    title.className = "skl-conflict-title";
+    title.textContent = format(gettext("A partner changed this answer too ({field}). Which version do we keep?"),
+      {field: conflict.label});
+    var mine = document.createElement("p");
+    mine.textContent = gettext("Your version:") + " " + display(conflict.yours);
+    var theirs = document.createElement("p");
+    theirs.textContent = format(gettext("Version saved by {school}:"), {school: conflict.by_school || "—"}) +
+      " " + display(conflict.theirs);
+    item.appendChild(title);
+    item.appendChild(mine);
+    item.appendChild(theirs);
+    [[gettext("Keep my version"), true], [gettext("Use their version"), false]].forEach(function (choice) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "skl-secondary";
+      button.textContent = choice[0];
+      button.setAttribute("data-choice", choice[1] ? "mine" : "theirs");
+      button.addEventListener("click", function () { choose(choice[1]); });
+      item.appendChild(button);
+    });
+    return item;
+  }
+  /* The same for a whole save, in one box: ``choose(field, keepMine, theirs)`` per answer, ``done()``
+   * once all are chosen. */
   function showConflicts(box, data, gettext, choose, done) {
     box.textContent = "";
     var intro = document.createElement("p");
@@ -24,37 +53,35 @@ window.SkillsLab = window.SkillsLab || (function () {
     box.appendChild(intro);
     var pending = data.conflicts.length;
     data.conflicts.forEach(function (conflict) {
-      var item = document.createElement("div");
-      item.className = "skl-conflict";
-      var title = document.createElement("h4");
-      title.textContent = conflict.label;
-      var mine = document.createElement("p");
-      mine.textContent = gettext("Your version:") + " " + display(conflict.yours);
-      var theirs = document.createElement("p");
-      theirs.textContent = format(gettext("Version saved by {school}:"), {school: conflict.by_school || "—"}) +
-        " " + display(conflict.theirs);
-      item.appendChild(title);
-      item.appendChild(mine);
-      item.appendChild(theirs);
-      [[gettext("Keep my version"), true], [gettext("Use their version"), false]].forEach(function (choice) {
-        var button = document.createElement("button");
-        button.type = "button";
-        button.className = "skl-secondary";
-        button.textContent = choice[0];
-        button.addEventListener("click", function () {
-          choose(conflict.field, choice[1], conflict.theirs);
-          item.remove();
-          pending -= 1;
-          if (pending === 0) { box.hidden = true; done(); }
-        });
-        item.appendChild(button);
+      var item = conflictPanel(conflict, gettext, function (keepMine) {
+        choose(conflict.field, keepMine, conflict.theirs);
+        item.remove();
+        pending -= 1;
+        if (pending === 0) { box.hidden = true; done(); }
       });
       box.appendChild(item);
     });
     box.hidden = false;
     box.focus();
   }
+  /* Call ``check()`` (which returns a promise) every ``seconds`` while the page is visible, every
+   * minute while it is hidden, and at once when it shows again: pages left open in a background tab
+   * cost the server little, and a teacher coming back sees what changed. */
+  function poll(check, seconds) {
+    var timer = null;
+    function next() {
+      clearTimeout(timer);
+      timer = setTimeout(run, (document.hidden ? Math.max(60, seconds) : seconds) * 1000);
+    }
+    function run() {
+      var done = function () { next(); };
+      try { Promise.resolve(check()).then(done, done); } catch (error) { next(); }
+    }
+    document.addEventListener("visibilitychange", function () { if (!document.hidden) { run(); } });
+    next();
+  }
   return {
+    poll: poll,
     /* POST a JSON body; resolves with {ok, status, data} whatever the status, rejects when offline. */
     post: function (url, body) {
       return fetch(url, {
@@ -74,6 +101,8 @@ window.SkillsLab = window.SkillsLab || (function () {
       return function (text) { return catalog[text] || text; };
     },
     format: format,
+    display: display,
+    conflictPanel: conflictPanel,
     showConflicts: showConflicts
   };
 }());

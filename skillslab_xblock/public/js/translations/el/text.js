@@ -2,7 +2,10 @@
 (function (global) {
   global.SkillsLabI18n = global.SkillsLabI18n || {};
   global.SkillsLabI18n["el"] = {
+ "A partner changed this answer too ({field}). Which version do we keep?": "Ένας εταίρος/μια εταίρος άλλαξε κι αυτή την απάντηση ({field}). Ποια εκδοχή κρατάμε;",
+ "Bring the worksheet back to this version": "Επαναφορά του φύλλου σε αυτή την εκδοχή",
  "Catalogue loaded: choose a programme above.": "Ο κατάλογος φορτώθηκε: επιλέξτε ένα πρόγραμμα παραπάνω.",
+ "Choose which version to keep for each answer marked, then submit.": "Επιλέξτε ποια εκδοχή κρατάτε σε κάθε επισημασμένη απάντηση και μετά υποβάλετε.",
  "Draft saved.": "Το πρόχειρο αποθηκεύτηκε.",
  "Draft saved. It has changes that are not submitted yet.": "Το πρόχειρο αποθηκεύτηκε. Έχει αλλαγές που δεν έχουν υποβληθεί ακόμη.",
  "Every required section is filled.": "Όλες οι υποχρεωτικές ενότητες έχουν συμπληρωθεί.",
@@ -17,12 +20,16 @@
  "Submitted. {addressed} of {total} Quality Label criteria addressed.": "Υποβλήθηκε. Καλύπτονται {addressed} από τα {total} κριτήρια της Ετικέτας Ποιότητας.",
  "Submitting…": "Υποβολή…",
  "The draft was not saved: {error}": "Το πρόχειρο δεν αποθηκεύτηκε: {error}",
+ "The earlier version is back; the history keeps the one it replaced.": "Η προηγούμενη εκδοχή επανήλθε· το ιστορικό κρατά αυτήν που αντικατέστησε.",
  "The server could not be reached. Your answers are still on this page; try again.": "Δεν ήταν δυνατή η σύνδεση με τον διακομιστή. Οι απαντήσεις σας παραμένουν σε αυτή τη σελίδα· δοκιμάστε ξανά.",
  "The settings were not saved.": "Οι ρυθμίσεις δεν αποθηκεύτηκαν.",
+ "Their version is kept.": "Κρατήθηκε η εκδοχή των εταίρων.",
+ "Two versions of: {field}": "Δύο εκδοχές για: {field}",
  "Unsuitable for pupils' personal data: {tools}. Choose a safer tool, such as TwinSpace.": "Ακατάλληλα για προσωπικά δεδομένα μαθητών/μαθητριών: {tools}. Επιλέξτε ένα ασφαλέστερο εργαλείο, όπως το TwinSpace.",
  "Use their version": "Χρήση της δικής τους έκδοσης",
  "Version saved by {school}:": "Έκδοση που αποθήκευσε το σχολείο {school}:",
  "Your partners' latest changes are shown.": "Εμφανίζονται οι πιο πρόσφατες αλλαγές των εταίρων σας.",
+ "Your version is saved.": "Η εκδοχή σας αποθηκεύτηκε.",
  "Your version:": "Η δική σας έκδοση:",
  "addressed": "καλύπτεται",
  "covered": "καλύπτεται",
@@ -32,7 +39,7 @@
  "to do": "εκκρεμεί",
  "weak": "αδύναμο",
  "{done} of {total} required steps done": "{done} από {total} υποχρεωτικά βήματα ολοκληρώθηκαν",
- "{school} ({teacher}) changed: {fields}": "{school} ({teacher}) άλλαξε: {fields}",
+ "{school} ({teacher}), {when}:": "{school} ({teacher}), {when}:",
  "— Enter the activity by hand —": "— Καταχωρίστε τη δραστηριότητα χειροκίνητα —"
 };
 }(window));
