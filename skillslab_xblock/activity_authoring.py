@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import math
-from datetime import UTC
 from pathlib import Path
 
 from web_fragments.fragment import Fragment
@@ -18,7 +17,7 @@ from xblock.validation import ValidationMessage
 
 from . import olx, worksheet
 from .i18n import N_, BlockTranslator, runtime_language
-from .mixins import RequestRejected, author_json_handler, clean_utc_datetime
+from .mixins import RequestRejected, author_json_handler, clean_utc_datetime, editor_datetime, editor_number
 from .taxonomy import (
     MAX_CATALOGUE_BYTES,
     MAX_TEXT_LENGTH,
@@ -62,8 +61,9 @@ class ActivityAuthoringMixin:
     def studio_view(self, context=None) -> Fragment:
         language = self.language
         values = {name: getattr(self, name) for name in EDITABLE}
-        # The editor's datetime-local input has no time zone: show the deadline in UTC, as it saves it
-        values["deadline"] = self.deadline.astimezone(UTC).strftime("%Y-%m-%dT%H:%M") if self.deadline else ""
+        # The editor's inputs take machine forms (a datetime-local has no time zone: UTC, as it saves it)
+        values["deadline"] = editor_datetime(self.deadline)
+        values["weight"] = editor_number(self.weight)
         values["display_name"] = self.shown_display_name()
         frag = Fragment(self.render_template("activity/studio.html", {
             "block_id": self.dom_id,
@@ -114,9 +114,7 @@ class ActivityAuthoringMixin:
     @author_json_handler
     def studio_submit(self, data: dict, suffix: str = "") -> dict:
         """Save the author's settings; every field is validated and a rejected save changes nothing."""
-        values = self.clean_settings(data)
-        for name, value in values.items():
-            setattr(self, name, value)
+        self.apply_settings(self.clean_settings(data))
         return {"result": "success"}
 
     @author_json_handler(max_bytes=MAX_CATALOGUE_BYTES + 64 * 1024)
@@ -199,6 +197,8 @@ class ActivityAuthoringMixin:
 
         code_list("skills", lambda v: taxonomy.skill(v) is not None)
         code_list("required_steps", lambda v: v in worksheet.STEP_KEYS, required=True)
+        if "skills" in cleaned:  # the catalogue's order, the one the editor shows: a set, not a ranking
+            cleaned["skills"] = [s.code for s in taxonomy.skills if s.code in cleaned["skills"]]
         if "required_steps" in cleaned:  # keep the worksheet's order
             cleaned["required_steps"] = [k for k in worksheet.STEP_KEYS if k in cleaned["required_steps"]]
 

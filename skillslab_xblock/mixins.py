@@ -77,6 +77,25 @@ def clean_utc_datetime(block, data: dict, name: str, values: dict, errors: dict)
     values[name] = parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+def editor_datetime(moment: datetime | None) -> str:
+    """
+    A setting for an editor's ``datetime-local`` input: in UTC (as it is saved), in the input's own
+    machine form whatever the editor's language, with seconds only where the value has them, so that
+    saving an editor untouched changes nothing.
+    """
+    if moment is None:
+        return ""
+    moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S" if moment.second or moment.microsecond else "%Y-%m-%dT%H:%M")
+
+
+def editor_number(value: float | int | None) -> str:
+    """A number for an ``input type=number``: "1.0", never the Greek "1,0" the input would refuse."""
+    if value is None:
+        return ""
+    return str(value) if isinstance(value, int) else repr(float(value))
+
+
 def has_passed(moment: datetime | None) -> bool:
     """True once an author's deadline (a UTC datetime, or None for none) is behind us."""
     return bool(moment and datetime.now(UTC) > moment)
@@ -195,6 +214,18 @@ class SkillsLabBlockMixin:
         name = self.display_name
         return self._(name) if name == self.fields["display_name"].default else name
 
+    def apply_settings(self, values: dict) -> None:
+        """
+        Store an editor's validated values, leaving alone what did not change: a field is set on the
+        block only when the author changed it (an untouched save marks nothing as set, and the
+        default display name shown in the editor's language stays the default, in every language).
+        """
+        for name, value in values.items():
+            if name == "display_name" and not self.fields[name].is_set_on(self) and value == self.shown_display_name():
+                continue
+            if getattr(self, name) != value:
+                setattr(self, name, value)
+
     def settings_bucket(self) -> dict:
         """The operator's settings for this block type (XBLOCK_SETTINGS[<class name>]), if any."""
         service = self.runtime.service(self, "settings")
@@ -292,8 +323,7 @@ class SettingsOLXMixin:
     @author_json_handler
     def studio_submit(self, data: dict, suffix: str = "") -> dict:
         """Save the author's settings; every field is validated and a rejected save changes nothing."""
-        for name, value in self.clean_settings(data).items():
-            setattr(self, name, value)
+        self.apply_settings(self.clean_settings(data))
         return {"result": "success"}
 
     # Settings that ``clean_settings`` derives from others and that import must keep too.

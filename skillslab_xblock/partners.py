@@ -22,6 +22,7 @@ from .mixins import (
     RequestRejected,
     SettingsOLXMixin,
     SkillsLabBlockMixin,
+    editor_number,
     learner_json_handler,
     learner_key_of,
     report_rows,
@@ -286,7 +287,7 @@ class EtwinningPartnersBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBloc
 
     def studio_view(self, context=None) -> Fragment:
         return self.settings_editor("partners/studio.html", {
-            "display_name": self.shown_display_name(), "max_schools": self.max_schools,
+            "display_name": self.shown_display_name(), "max_schools": editor_number(self.max_schools),
             "teamset_id": self.teamset_id})
 
     @staticmethod

@@ -7,7 +7,6 @@ their profile. Stored in the plugin, where the course figures and the reporting 
 from __future__ import annotations
 
 import re
-from datetime import UTC
 from urllib.parse import urlsplit
 
 from web_fragments.fragment import Fragment
@@ -24,6 +23,7 @@ from .mixins import (
     SettingsOLXMixin,
     SkillsLabBlockMixin,
     clean_utc_datetime,
+    editor_datetime,
     has_passed,
     learner_json_handler,
     learner_key_of,
@@ -99,7 +99,7 @@ class EtwinningRegistrationBlock(CollaborationMixin, SettingsOLXMixin, SkillsLab
     def studio_view(self, context=None) -> Fragment:
         return self.settings_editor("registration/studio.html", {
             "display_name": self.shown_display_name(),
-            "closes_at": self.closes_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M") if self.closes_at else ""})
+            "closes_at": editor_datetime(self.closes_at)})
 
     def student_view_data(self, context=None) -> dict:
         return {"display_name": self.display_name, "closes_at": self.closes_at.isoformat() if self.closes_at else None,

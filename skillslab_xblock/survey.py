@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import UTC
 
 from lxml import etree
 from web_fragments.fragment import Fragment
@@ -27,6 +26,7 @@ from .mixins import (
     SettingsOLXMixin,
     SkillsLabBlockMixin,
     clean_utc_datetime,
+    editor_datetime,
     has_passed,
     learner_json_handler,
     learner_key_of,
@@ -201,7 +201,7 @@ class EtwinningSurveyBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockM
             "display_name": self.shown_display_name(),
             "items_text": items_to_text(self.items), "comment_enabled": self.comment_enabled,
             "anonymous": self.anonymous, "allow_changes": self.allow_changes, "show_results": self.show_results,
-            "deadline": self.deadline.astimezone(UTC).strftime("%Y-%m-%dT%H:%M") if self.deadline else ""})
+            "deadline": editor_datetime(self.deadline)})
 
     def student_view_data(self, context=None) -> dict:
         """For the mobile apps: collected once at publish time, with no user, so texts in every language."""
