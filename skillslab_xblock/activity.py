@@ -97,14 +97,14 @@ class SkillsLabActivityBlock(SharedWorksheetMixin, CollaborationMixin, ActivityA
         return bool(self.weight)
 
     def max_score(self) -> int | None:
-        return len(quality_label.CRITERIA) if self.has_score else None
+        return len(quality_label.criteria_in_scope(self.required_steps)) if self.has_score else None
 
     def has_submitted_answer(self) -> bool:
         return bool(self.submitted_at) or bool(self.shared_completion_version)
 
     def get_score(self) -> Score:
         if self.raw_earned is None:
-            return Score(0.0, float(len(quality_label.CRITERIA)))
+            return Score(0.0, float(len(quality_label.criteria_in_scope(self.required_steps))))
         return Score(self.raw_earned, self.raw_possible)
 
     def set_score(self, score: Score) -> None:
@@ -112,7 +112,7 @@ class SkillsLabActivityBlock(SharedWorksheetMixin, CollaborationMixin, ActivityA
 
     def calculate_score(self) -> Score:
         """The learner's (or their partnership's) last submitted worksheet, assessed as the criteria are now."""
-        return score_of(self.last_submitted_answers())
+        return score_of(self.last_submitted_answers(), self.required_steps)
 
     def last_submitted_answers(self) -> dict:
         if not self.is_shared:
@@ -137,13 +137,20 @@ class SkillsLabActivityBlock(SharedWorksheetMixin, CollaborationMixin, ActivityA
         """What the learner's page (and the mobile apps) need to show their progress."""
         return self.shared_learner_state() if self.is_shared else self.individual_learner_state()
 
+    def feedback_of(self, submitted: dict | None) -> dict:
+        """The feedback on a submitted worksheet (None: not submitted) and its one-line summary."""
+        if submitted is None:
+            return {"feedback": [], "feedback_summary": ""}
+        feedback = quality_label.assess(submitted, self.required_steps)
+        return {"feedback": [item.as_dict(self.translator.gettext) for item in feedback],
+                "feedback_summary": quality_label.summary(feedback, self.translator)}
+
     def individual_learner_state(self) -> dict:
         """The learner's own worksheet (individual mode)."""
         # Each field read is a trip to the runtime's field data (a database row in the LMS), so
         # every field is read once here.
         answers, submitted_at, deadline = self.worksheet_answers, self.submitted_at, self.deadline
         submitted_answers = self.submitted_answers if submitted_at else {}
-        gettext = self.translator.gettext
         return {
             "worksheet": answers,
             "progress": worksheet.progress(answers, tuple(self.required_steps)),
@@ -151,8 +158,7 @@ class SkillsLabActivityBlock(SharedWorksheetMixin, CollaborationMixin, ActivityA
             "submitted_at": submitted_at,
             "draft_saved_at": self.draft_saved_at,
             "has_unsubmitted_changes": bool(submitted_at) and answers != submitted_answers,
-            "feedback": [item.as_dict(gettext) for item in quality_label.assess(submitted_answers)]
-            if submitted_at else [],
+            **self.feedback_of(submitted_answers if submitted_at else None),
             "deadline": deadline.isoformat() if deadline else None,
             "deadline_passed": has_passed(deadline),
         }
@@ -331,7 +337,7 @@ class SkillsLabActivityBlock(SharedWorksheetMixin, CollaborationMixin, ActivityA
         """Completion for the submitting learner, and a grade when the activity is weighted."""
         self.emit_completion(1.0)
         if self.has_score:
-            score = score_of(answers)
+            score = score_of(answers, self.required_steps)
             self.set_score(score)
             self._publish_grade(score)
 
@@ -387,13 +393,15 @@ class SkillsLabActivityBlock(SharedWorksheetMixin, CollaborationMixin, ActivityA
         submitted_at, answers, partnership = self.submission_of(user_state.state or {})
         if not submitted_at or not answers:
             return None
-        feedback = quality_label.assess(answers)
+        feedback = quality_label.assess(answers, self.required_steps)
         row = {
             "Submitted at": submitted_at,
             "Partner schools": "; ".join(partnership.schools) if partnership else "",
             "Collaboration level": (answers.get("collaboration") or {}).get("level", ""),
-            "Quality Label criteria addressed": f"{quality_label.addressed_count(feedback)}/{len(feedback)}",
-            "Weak or missing criteria": ", ".join(f.key for f in feedback if f.status != quality_label.ADDRESSED),
+            "Quality Label criteria addressed":
+                f"{quality_label.addressed_count(feedback)}/{quality_label.assessed_count(feedback)}",
+            "Weak or missing criteria": ", ".join(f.key for f in feedback
+                                                  if f.status in (quality_label.WEAK, quality_label.MISSING)),
         }
         for s in worksheet.STEPS:
             for f in s.fields:
@@ -402,10 +410,10 @@ class SkillsLabActivityBlock(SharedWorksheetMixin, CollaborationMixin, ActivityA
         return row
 
 
-def score_of(answers: dict) -> Score:
-    """Criteria addressed by ``answers`` out of all the Quality Label criteria."""
-    addressed = quality_label.addressed_count(quality_label.assess(answers))
-    return Score(float(addressed), float(len(quality_label.CRITERIA)))
+def score_of(answers: dict, required_steps) -> Score:
+    """Criteria addressed by ``answers`` out of the criteria the required steps can address."""
+    feedback = quality_label.assess(answers, required_steps)
+    return Score(float(quality_label.addressed_count(feedback)), float(quality_label.assessed_count(feedback)))
 
 
 def merge_steps(stored: dict, changes: dict) -> dict:

@@ -81,6 +81,8 @@ class ActivityAuthoringMixin:
             "catalogue": self.catalogue().choices(language),
             "save_url": self.runtime.handler_url(self, "studio_submit"),
             "catalogue_url": self.runtime.handler_url(self, "load_catalogue"),
+            # the name the editor shows when the author has set none: picking an activity replaces it
+            "default_display_name": values["display_name"] if not self.fields["display_name"].is_set_on(self) else "",
         })
         return frag
 

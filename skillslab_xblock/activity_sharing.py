@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from etwinning_plugin import api
 
-from . import quality_label, worksheet
+from . import worksheet
 from .collaboration import parse_version, rejected_from
 from .i18n import N_
 from .mixins import RequestRejected, learner_json_handler
@@ -54,7 +54,6 @@ class SharedWorksheetMixin:
                 self.learner_key = learner_id
             self.catch_up_completion(document)
         submitted = document.submitted_version is not None
-        gettext = self.translator.gettext
         deadline = self.deadline
         return {
             "worksheet": document.content,
@@ -63,8 +62,7 @@ class SharedWorksheetMixin:
             "submitted_at": document.submitted_at,
             "draft_saved_at": "",
             "has_unsubmitted_changes": submitted and document.content != document.submitted_content,
-            "feedback": [item.as_dict(gettext) for item in quality_label.assess(document.submitted_content)]
-            if submitted else [],
+            **self.feedback_of(document.submitted_content if submitted else None),
             "deadline": deadline.isoformat() if deadline else None,
             "deadline_passed": self.deadline_passed(),
             "shared": {"needs_partnership": False, "version": document.version,

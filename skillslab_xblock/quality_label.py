@@ -7,6 +7,10 @@ each criterion is *addressed*, *weak* or *missing*, and every non-addressed crit
 hint. Three sub-criteria have minimum scores in the real Quality Label (pupils' online
 collaboration across schools; choice and use of ICT; GDPR, copyright and eSafety); a plan that
 misses one of them is never reported as addressing that criterion.
+
+A step is judged only on the criteria its author's required steps can address: a criterion drawn
+from steps the author did not ask for is *not asked* here (shown, never counted), so a teacher who
+completes every required step is not told they miss what nobody asked of them.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from dataclasses import dataclass
 from .i18n import N_
 from .worksheet import COLLABORATION_LEVELS, unsuitable_tools
 
-ADDRESSED, WEAK, MISSING = "addressed", "weak", "missing"
+ADDRESSED, WEAK, MISSING, NOT_ASKED = "addressed", "weak", "missing", "not_asked"
 
 CRITERIA = (
     ("collaboration", N_("Collaboration between partner schools")),
@@ -25,6 +29,24 @@ CRITERIA = (
     ("curriculum", N_("Curricular integration")),
     ("results", N_("Results and documentation")),
 )
+
+
+# The worksheet steps each criterion is judged on (the rules below read their answers).
+CRITERION_STEPS = {
+    "collaboration": frozenset({"partners", "collaboration", "joint_product"}),
+    "technology": frozenset({"tools"}),
+    "pedagogy": frozenset({"partners", "evaluation"}),
+    "curriculum": frozenset({"goal"}),
+    "results": frozenset({"twinspace", "evaluation"}),
+}
+NOT_ASKED_HINT = N_("The steps required here do not cover this criterion; another step of the course may.")
+
+
+def criteria_in_scope(required_steps) -> tuple[str, ...]:
+    """The criteria whose steps are all required (every criterion when none is covered)."""
+    required = set(required_steps)
+    keys = tuple(key for key, _title in CRITERIA if CRITERION_STEPS[key] <= required)
+    return keys or tuple(key for key, _title in CRITERIA)
 
 
 @dataclass(frozen=True)
@@ -119,14 +141,31 @@ _RULES = {
 }
 
 
-def assess(worksheet: dict) -> list[CriterionFeedback]:
-    """Feedback for each criterion, in the order of CRITERIA."""
-    feedback = []
-    for key, title in CRITERIA:
-        status, hint = _RULES[key](worksheet)
-        feedback.append(CriterionFeedback(key, title, status, hint))
-    return feedback
+def assess(worksheet: dict, required_steps=None) -> list[CriterionFeedback]:
+    """
+    Feedback for each criterion: those the required steps can address first (every criterion when
+    ``required_steps`` is None), in the order of CRITERIA, then the others as *not asked*.
+    """
+    scope = criteria_in_scope(required_steps) if required_steps is not None else tuple(k for k, _t in CRITERIA)
+    judged = [CriterionFeedback(key, title, *_RULES[key](worksheet)) for key, title in CRITERIA if key in scope]
+    not_asked = [CriterionFeedback(key, title, NOT_ASKED, NOT_ASKED_HINT) for key, title in CRITERIA
+                 if key not in scope]
+    return judged + not_asked
 
 
 def addressed_count(feedback: list[CriterionFeedback]) -> int:
     return sum(1 for f in feedback if f.status == ADDRESSED)
+
+
+def assessed_count(feedback: list[CriterionFeedback]) -> int:
+    """The criteria the feedback measures against (the denominator of the score)."""
+    return sum(1 for f in feedback if f.status != NOT_ASKED)
+
+
+def summary(feedback: list[CriterionFeedback], translator) -> str:
+    """"2 of the 3 Quality Label criteria this step asks for are addressed.", in the translator's language."""
+    addressed, total = addressed_count(feedback), assessed_count(feedback)
+    return translator.ngettext(
+        "{addressed} of the {total} Quality Label criteria this step asks for is addressed.",
+        "{addressed} of the {total} Quality Label criteria this step asks for are addressed.",
+        addressed).format(addressed=addressed, total=total)

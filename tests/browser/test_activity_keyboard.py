@@ -86,7 +86,7 @@ def test_keyboard_only_learner_fills_and_submits_the_worksheet(live_server, page
 
     result = page.locator("[data-result]")
     result.filter(has_text="Submitted.").wait_for()
-    assert result.inner_text() == "Submitted. 5 of 5 Quality Label criteria addressed."
+    assert result.inner_text() == "Submitted. 5 of the 5 Quality Label criteria this step asks for are addressed."
     assert page.evaluate("document.activeElement.hasAttribute('data-result')"), "focus moves to the result"
     assert page.locator("[data-feedback]").is_visible()
     assert submit.inner_text() == "Submit the revised worksheet"

@@ -47,3 +47,23 @@ def test_saving_an_editor_untouched_changes_nothing(live_server, page, block_typ
         assert after == before
     finally:
         scenario.close()
+
+
+def test_picking_a_catalogue_activity_offers_its_title_as_the_display_name(live_server, page):
+    from skillslab_xblock.taxonomy import localized, sample_catalogue
+
+    _workshop, activity = sample_catalogue().programme("b1-river-keepers").activity("w1", "a1")
+    scenario = WorkbenchScenario("<skillslab_activity/>")
+    try:
+        page.goto(f"{live_server.url}/view/{scenario.name}/studio_view/?lang=en&student=author")
+        page.locator('[data-catalogue="programme"]').select_option("b1-river-keepers")
+        page.locator('[data-catalogue="workshop"]').select_option("w1")
+        page.locator('[data-catalogue="activity"]').select_option("a1")
+        assert page.locator('[name="display_name"]').input_value() == localized(activity.title, "en")
+        page.locator('[name="display_name"]').fill("Our river, week 2")  # the author's own name stays
+        page.locator('[data-catalogue="workshop"]').select_option("w3")
+        page.locator('[data-catalogue="activity"]').select_option("a2")
+        assert page.locator('[name="workshop_title"]').input_value().startswith("Proposing solutions")  # w3 picked
+        assert page.locator('[name="display_name"]').input_value() == "Our river, week 2"
+    finally:
+        scenario.close()

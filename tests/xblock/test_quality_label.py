@@ -4,6 +4,7 @@ import copy
 
 import pytest
 
+from skillslab_xblock import quality_label
 from skillslab_xblock.quality_label import ADDRESSED, MISSING, WEAK, addressed_count, assess
 from tests.conftest import COMPLETE_WORKSHEET
 
@@ -49,3 +50,35 @@ def test_an_empty_worksheet_misses_every_criterion_and_hints_at_each():
 ])
 def test_each_rule(changes, criterion, status):
     assert statuses(changed(**changes))[criterion] == status
+
+
+def test_a_step_is_measured_against_the_criteria_its_required_steps_can_address(scenario_factory, caplog):
+    """The demo's week 3 asks for four steps: a teacher who completes them is not told 1 of 5."""
+    import json
+
+    from skillslab_xblock.scenarios import activity_olx
+    from tests.workbench import capture_events, published_events
+
+    capture_events(caplog)
+    step = scenario_factory(activity_olx("b1-river-keepers", "w3", "a2", "el", weight="1.0",
+                                         required_steps="partners goal collaboration joint_product"))
+    worksheet = {key: COMPLETE_WORKSHEET[key] for key in ("partners", "goal", "collaboration", "joint_product")}
+    result = step.post("submit", {"worksheet": json.loads(json.dumps(worksheet))}, lang="el")
+    assert result.status == 200
+    statuses = {item["key"]: item["status"] for item in result.body["feedback"]}
+    assert statuses == {"collaboration": "addressed", "curriculum": "addressed", "technology": "not_asked",
+                        "pedagogy": "not_asked", "results": "not_asked"}
+    assert result.body["feedback_summary"] == \
+        "Καλύπτονται 2 από τα 2 κριτήρια της Ετικέτας Ποιότητας που ζητά αυτό το βήμα."
+    assert ("grade", {"value": 2.0, "max_value": 2.0, "only_if_higher": None}) in published_events(caplog)
+    assert step.block().max_score() == 2
+
+
+def test_one_criterion_is_singular_in_greek():
+    from skillslab_xblock.i18n import BlockTranslator
+
+    feedback = quality_label.assess({"goal": {"shared_goal": "Rivers", "curriculum_link": "Geography"}},
+                                    ["goal", "tools"])
+    assert quality_label.summary(feedback, BlockTranslator("el")).startswith("Καλύπτεται 1 από τα 2 κριτήρια")
+    assert quality_label.summary(feedback, BlockTranslator("en")) == \
+        "1 of the 2 Quality Label criteria this step asks for is addressed."

@@ -125,7 +125,8 @@ function SkillsLabActivity(runtime, element, args) {
     });
   }
 
-  var statusLabels = {addressed: gettext("addressed"), weak: gettext("weak"), missing: gettext("missing")};
+  var statusLabels = {addressed: gettext("addressed"), weak: gettext("needs improvement"), missing: gettext("missing"),
+                      not_asked: gettext("not asked in this step")};
 
   function showFeedback(state) {
     var section = block.querySelector("[data-feedback]");
@@ -150,6 +151,7 @@ function SkillsLabActivity(runtime, element, args) {
       }
       list.appendChild(li);
     });
+    block.querySelector("[data-feedback-summary]").textContent = state.feedback_summary || "";
     section.hidden = !state.submitted;
     if (state.submitted) { submitButton.textContent = gettext("Submit the revised worksheet"); }
   }
@@ -319,9 +321,7 @@ function SkillsLabActivity(runtime, element, args) {
         var state = response.data;
         showState(state);
         saveStatus.textContent = "";
-        result.textContent = format(gettext("Submitted. {addressed} of {total} Quality Label criteria addressed."),
-          {addressed: state.feedback.filter(function (f) { return f.status === "addressed"; }).length,
-           total: state.feedback.length});
+        result.textContent = gettext("Submitted.") + " " + state.feedback_summary;
         result.focus();
       } else if (!(response.status === 409 && response.data.conflicts)) {
         result.textContent = response.data.error || String(response.status);

@@ -12,6 +12,8 @@ function SkillsLabActivityStudio(runtime, element, args) {
     activity: form.querySelector('[data-catalogue="activity"]')
   };
   var result = form.querySelector("[data-result]");
+  // The display name follows the activity picked from the catalogue until the author types their own.
+  var offeredName = args.default_display_name;
 
   function fill(select, items, placeholder) {
     select.textContent = "";
@@ -50,6 +52,10 @@ function SkillsLabActivityStudio(runtime, element, args) {
     });
     field("workshop_title").value = workshop.title + (activity.title ? " — " + activity.title : "");
     field("activity_text").value = activity.text;
+    var name = field("display_name");
+    if (!name.value.trim() || name.value === offeredName) {
+      name.value = offeredName = activity.title || workshop.title;
+    }
   }
   function showProgrammes() {
     fill(selects.programme, programmes, gettext("— Enter the activity by hand —"));
