@@ -266,7 +266,8 @@ class SkillsLabActivityBlock(SharedWorksheetMixin, CollaborationMixin, ActivityA
             return [{"value": lv.code, "label": lv.label(language), "pupil_data": "", "note": ""}
                     for lv in default_taxonomy().school_levels]
         if field.name == "tools":
-            return [{"value": t.id, "label": t.name, "pupil_data": t.pupil_data, "note": localized(t.note, language)}
+            return [{"value": t.id, "label": t.label(language), "pupil_data": t.pupil_data,
+                     "note": localized(t.note, language)}
                     for t in worksheet.tools()]
         return [{"value": c, "label": gettext(worksheet.CHOICE_LABELS[c]), "pupil_data": "", "note": ""}
                 for c in field.choices]

@@ -36,13 +36,23 @@ class GatheredStep:
     answers: dict
     submitted_at: str
 
+    @property
+    def listed_title(self) -> str:
+        """The title for a numbered list, which numbers it itself."""
+        return unnumbered(self.title)
 
-def suggestions(steps: list[GatheredStep], gettext, tag: str) -> dict[str, str]:
+
+def unnumbered(title: str) -> str:
+    """A step's title without the workshop's own number ("1. Meeting our river"), for numbered lists."""
+    return re.sub(r"^\s*\d+\s*[.)]\s*", "", title)
+
+
+def suggestions(steps: list[GatheredStep], gettext, tag: str, language: str = "en") -> dict[str, str]:
     """Texts for empty sections, drawn from the submitted steps (the partners edit them)."""
     def answers(step: GatheredStep, section: str, name: str):
         return (step.answers.get(section) or {}).get(name)
 
-    names = {t.id: t.name for t in tools()}
+    names = {t.id: t.label(language) for t in tools()}
     goals = [g for s in steps if (g := answers(s, "goal", "shared_goal"))]
     used_tools: list[str] = []
     for s in steps:
@@ -58,12 +68,12 @@ def suggestions(steps: list[GatheredStep], gettext, tag: str) -> dict[str, str]:
             label = gettext(CHOICE_LABELS.get(method, method))
             if label not in methods:
                 methods.append(label)
-    timeline = [f"{i}. {s.title}" + (f" — {gettext(CHOICE_LABELS[level])}"
+    timeline = [f"{i}. {unnumbered(s.title)}" + (f" — {gettext(CHOICE_LABELS[level])}"
                                      if (level := answers(s, "collaboration", "level")) in CHOICE_LABELS else "")
                 for i, s in enumerate(steps, 1)]
     checked = any(answers(s, "tools", "data_protection_checked") for s in steps)
     return {
-        "title": f"{steps[0].title} {tag}".strip() if steps else tag,
+        "title": f"{unnumbered(steps[0].title)} {tag}".strip() if steps else tag,
         "aims": "\n".join(f"- {g}" for g in goals),
         "timeline": "\n".join(timeline),
         "tools": ", ".join(used_tools),

@@ -101,13 +101,19 @@ class EtwinningProjectPlanBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabB
             self.completed = 1
             self.emit_completion(1.0)
             api.documents_report_completion(ref, "plan", content.get("title") or self.display_name)
+        suggestions = plan.suggestions(steps, gettext, self.tag, self.language)
+        # The page fills empty sections with the suggestions: the checklist judges the plan as shown,
+        # and says which of those texts are not saved yet (completion counts the saved plan only).
+        unsaved = [key for key, text in suggestions.items() if text and not (content.get(key) or "").strip()]
+        shown = {**content, **{key: suggestions[key] for key in unsaved}}
         return {
             "version": document.version,
             "plan": content,
-            "suggestions": plan.suggestions(steps, gettext, self.tag),
+            "suggestions": suggestions,
             "schools": schools,
             "steps": [{"title": s.title, "submitted_at": s.submitted_at} for s in steps],
-            "checklist": [item.as_dict(gettext) for item in plan.checklist(content, steps, schools, self.tag)],
+            "checklist": [item.as_dict(gettext) for item in plan.checklist(shown, steps, schools, self.tag)],
+            "unsaved_suggestions": [gettext(plan.section_title(key)) for key in unsaved],
             "required_missing": [gettext(plan.section_title(k)) for k in missing],
             "complete": not missing,
             "partnership": partnership.id if partnership else "",

@@ -61,15 +61,23 @@ class Step:
 @dataclass(frozen=True)
 class Tool:
     id: str
-    name: str
+    names: dict[str, str]  # a brand keeps its name; a description ("TwinSpace forum") is translated
     pupil_data: str  # "safe", "caution" or "unsuitable" for pupils' personal data
     note: dict[str, str]
+
+    @property
+    def name(self) -> str:
+        return self.names["en"]
+
+    def label(self, language: str) -> str:
+        return self.names.get(language) or self.names["en"]
 
 
 @lru_cache(maxsize=1)
 def tools() -> tuple[Tool, ...]:
     raw = json.loads(resources.files(__package__).joinpath("data", "tools.json").read_text(encoding="utf-8"))
-    return tuple(Tool(t["id"], t["name"], t["pupil_data"], t["note"]) for t in raw["tools"])
+    return tuple(Tool(t["id"], t["name"] if isinstance(t["name"], dict) else {"en": t["name"]}, t["pupil_data"],
+                      t["note"]) for t in raw["tools"])
 
 
 def tool(tool_id: str) -> Tool | None:

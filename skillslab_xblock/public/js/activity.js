@@ -299,6 +299,13 @@ function SkillsLabActivity(runtime, element, args) {
 
   form.addEventListener("input", onChange);
   form.addEventListener("change", onChange);
+  // Enter in a one-line answer (the number of schools) moves on; it does not submit the worksheet.
+  form.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (event.key === "Enter" && target.tagName === "INPUT" && target.type !== "submit" && target.type !== "button") {
+      event.preventDefault();
+    }
+  });
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();

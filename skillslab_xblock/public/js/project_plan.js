@@ -13,6 +13,7 @@ function SkillsLabProjectPlan(runtime, element, args) {
   var conflictsBox = block.querySelector("[data-conflicts]");
   var version = args.version;
   var dirty = {};
+  var held = {};  // section → the version its collision was shown on: out of every save until chosen
   var busy = false;
   var saveTimer = null;
 
@@ -22,7 +23,7 @@ function SkillsLabProjectPlan(runtime, element, args) {
     version = state.version;
     Object.keys(state.plan).forEach(function (name) {
       var field = input(name);
-      if (field && !dirty[name] && document.activeElement !== field) { field.value = state.plan[name]; }
+      if (field && !dirty[name] && !(name in held)) { field.value = state.plan[name]; }
     });
     var list = block.querySelector("[data-checklist]");
     list.textContent = "";
@@ -48,6 +49,9 @@ function SkillsLabProjectPlan(runtime, element, args) {
       }
       list.appendChild(li);
     });
+    var unsaved = block.querySelector("[data-unsaved-suggestions]");
+    unsaved.querySelector("span").textContent = (state.unsaved_suggestions || []).join(", ");
+    unsaved.hidden = !(state.unsaved_suggestions || []).length;
     block.querySelector("[data-completion]").textContent = state.complete
       ? gettext("Every required section is filled.")
       : gettext("Still to fill:") + " " + state.required_missing.join(", ");
@@ -57,6 +61,7 @@ function SkillsLabProjectPlan(runtime, element, args) {
     if (busy) { return Promise.resolve(); }
     var changes = {};
     form.querySelectorAll("[name]").forEach(function (field) {
+      if (field.name in held) { return; }
       if (dirty[field.name] || (all && field.hasAttribute("data-suggested"))) { changes[field.name] = field.value; }
     });
     if (!Object.keys(changes).length && !all) { return Promise.resolve(); }
@@ -76,11 +81,25 @@ function SkillsLabProjectPlan(runtime, element, args) {
       Object.keys(sent).forEach(function (key) { dirty[key] = true; });
       saveStatus.textContent = response.data.error || String(response.status);
       if (response.status === 409 && response.data.conflicts) {
-        version = response.data.version;
+        var seen = response.data.version;
+        response.data.conflicts.forEach(function (conflict) {
+          var name = conflict.field.split(".")[1];
+          held[name] = seen;
+          delete dirty[name];
+        });
         window.SkillsLab.showConflicts(conflictsBox, response.data, gettext, function (field, keepMine, theirs) {
           var name = field.split(".")[1];
-          if (keepMine) { dirty[name] = true; } else { delete dirty[name]; input(name).value = theirs; }
-        }, function () { save(false); });
+          var base = held[name];
+          delete held[name];
+          if (!keepMine) { input(name).value = theirs; return; }
+          var body = {plan: {}, base_version: base};  // mine, on the version where theirs was seen
+          body.plan[name] = input(name).value;
+          post(args.save_url, body).then(function (answer) {
+            if (answer.ok) { saveStatus.textContent = gettext("Your version is saved."); showState(answer.data); }
+            else { held[name] = base; saveStatus.textContent = answer.data.error || String(answer.status); }
+          });
+        }, function () { if (Object.keys(dirty).length) { save(false); } });
+        if (Object.keys(dirty).length) { save(false); }  // what did not collide
       }
       Object.keys(response.data.field_errors || {}).forEach(function (name) {
         var target = form.querySelector('[data-error-for="' + name + '"]');
@@ -95,7 +114,7 @@ function SkillsLabProjectPlan(runtime, element, args) {
   }
 
   form.addEventListener("input", function (event) {
-    if (!event.target.name) { return; }
+    if (!event.target.name || event.target.name in held) { return; }
     dirty[event.target.name] = true;
     clearTimeout(saveTimer);
     saveTimer = setTimeout(function () { save(false); }, 1200);
@@ -103,12 +122,7 @@ function SkillsLabProjectPlan(runtime, element, args) {
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     clearTimeout(saveTimer);
-    save(true).then(function (response) {
-      if (response && response.ok) {
-        result.textContent = gettext("Plan saved.");
-        result.focus();
-      }
-    });
+    save(true);  // "Plan saved." is said once, where every save says it
   });
   function refresh() {
     if (busy || Object.keys(dirty).length) { return Promise.resolve(); }
