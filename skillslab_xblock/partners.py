@@ -10,6 +10,9 @@ lives in the plugin's models, reached through ``etwinning_plugin.api``.
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock
 from xblock.fields import Integer, Scope, String
@@ -47,6 +50,7 @@ REQUIRED_CARD_TEXT = ("teacher_name", "school_name", "country")
 
 @XBlock.needs("i18n")
 @XBlock.wants("user")
+@XBlock.wants("settings")
 @XBlock.wants("studio_user_permissions")  # who may author, in Studio
 @XBlock.wants("teams")
 class EtwinningPartnersBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockMixin, XBlock):
@@ -88,7 +92,9 @@ class EtwinningPartnersBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBloc
         frag.initialize_js("SkillsLabPartners", {
             "language": self.language,
             "urls": {name: self.runtime.handler_url(self, name)
-                     for name in ("save_card", "search", "invite", "respond", "withdraw", "leave")},
+                     for name in ("save_card", "search", "invite", "respond", "withdraw", "leave", "current")},
+            "poll_seconds": self.settings_bucket().get("poll_seconds", 5),
+            "stamp": stamp_of(self.sections()) if self.current_user_id else "",
         })
         return frag
 
@@ -175,7 +181,8 @@ class EtwinningPartnersBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBloc
         return value
 
     def _result(self, message: str = "") -> dict:
-        return {"message": self._(message) if message else "", "sections": self.sections()}
+        sections = self.sections()
+        return {"message": self._(message) if message else "", "sections": sections, "stamp": stamp_of(sections)}
 
     # --- handlers --------------------------------------------------------------------------------
 
@@ -216,6 +223,20 @@ class EtwinningPartnersBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBloc
             "has_more": (page + 1) * PAGE_SIZE < total, "labels": self.code_labels(),
         })
         return {"html": html, "total": total, "page": page}
+
+    @learner_json_handler
+    def current(self, data: dict, suffix: str = "") -> dict:
+        """
+        The partnership and invitations as they are now, for open pages: ``{"stamp": s}`` answers
+        ``{"unchanged": true}`` while nothing changed since the page's stamp, so pages can ask often.
+        """
+        if set(data) - {"stamp"} or not isinstance(data.get("stamp", ""), str):
+            raise RequestRejected(400, N_("Unexpected data in the request."))
+        sections = self.sections()
+        stamp = stamp_of(sections)
+        if data.get("stamp") == stamp:
+            return {"unchanged": True, "stamp": stamp}
+        return {"sections": sections, "stamp": stamp}
 
     @learner_json_handler
     def invite(self, data: dict, suffix: str = "") -> dict:
@@ -316,3 +337,7 @@ class EtwinningPartnersBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBloc
                                          if s != card.school_name),
         }
 
+
+def stamp_of(sections: dict[str, str]) -> str:
+    """A short fingerprint of what a learner's page shows of their partnership and invitations."""
+    return hashlib.sha256(json.dumps(sections, sort_keys=True).encode("utf-8")).hexdigest()[:16]

@@ -15,6 +15,7 @@ function SkillsLabActivity(runtime, element, args) {
   var conflictsBox = block.querySelector("[data-conflicts]");
   var submitButton = block.querySelector(".skl-submit");
   var shared = args.shared && args.state.shared && !args.state.shared.needs_partnership;
+  var waitingForPartners = args.shared && args.state.shared && args.state.shared.needs_partnership;
   var version = shared ? args.state.shared.version : 0;
   var dirty = {};        // "step.field" → true for what the learner changed since the last save
   // "step.field" → the version a collision was shown on: such a field is held out of every save until
@@ -424,11 +425,45 @@ function SkillsLabActivity(runtime, element, args) {
     });
   }
 
-  if (shared) {  // pick up partners' changes while the page is open
+  /* A shared step shown before the learner has a partnership: once they join one (on this page's
+   * partner block, or elsewhere), the step opens here, with the partnership's worksheet. */
+  function unlock(state) {
+    waitingForPartners = false;
+    shared = true;
+    version = state.shared.version;
+    var notice = block.querySelector("[data-needs-partnership]");
+    if (notice) { notice.hidden = true; }
+    if (!state.deadline_passed) {
+      form.querySelectorAll("fieldset[disabled]").forEach(function (f) { f.disabled = false; });
+      submitButton.disabled = false;
+    }
+    showState(state);
+    saveStatus.textContent = gettext("You are in a partnership: this step is open to you and your partners.");
+  }
+  function checkPartnership() {
+    return post(args.shared_state_url, {}).then(function (response) {
+      if (response.ok && response.data.shared && !response.data.shared.needs_partnership) { unlock(response.data); }
+    });
+  }
+  var partnerBlock = document.querySelector(".skl-partners[id]");
+  var needsNotice = block.querySelector("[data-needs-partnership]");
+  if (waitingForPartners && partnerBlock && needsNotice) {  // the partner block is on this page: link to it
+    var link = document.createElement("a");
+    link.href = "#" + partnerBlock.id;
+    link.textContent = gettext("Find partner schools");
+    needsNotice.appendChild(document.createTextNode(" "));
+    needsNotice.appendChild(link);
+  }
+  document.addEventListener("skillslab:partnership-changed", function () {
+    if (waitingForPartners) { checkPartnership(); }
+  });
+
+  if (args.shared) {  // pick up partners' changes (or a new partnership) while the page is open
     // At once too: the page was rendered by a view, which writes nothing; asking the handler is what
     // gives this partner the completion their partnership earned meanwhile.
-    refresh();
+    if (shared) { refresh(); }
     window.SkillsLab.poll(function () {
+      if (waitingForPartners) { return checkPartnership(); }
       if (busy || Object.keys(dirty).length) { return Promise.resolve(); }
       return refresh();
     }, args.poll_seconds || 5);

@@ -10,6 +10,7 @@ function SkillsLabPartners(runtime, element, args) {
   var result = block.querySelector("[data-result]");
   var results = block.querySelector("[data-results]");
   var lastSearch = {};
+  var stamp = args.stamp || "";
 
   function announce(text, focus) {
     result.textContent = text;
@@ -30,6 +31,8 @@ function SkillsLabPartners(runtime, element, args) {
       if (form) { clearErrors(form); }
       if (response.ok) {
         showSections(response.data.sections);
+        if (response.data.stamp) { stamp = response.data.stamp; }
+        document.dispatchEvent(new CustomEvent("skillslab:partnership-changed"));
         announce(response.data.message || "", true);
         return response;
       }
@@ -122,4 +125,20 @@ function SkillsLabPartners(runtime, element, args) {
       search(lastSearch, parseInt(target.getAttribute("data-more"), 10));
     }
   });
+
+  /* Invitations received, answers to the learner's own and new members appear while the page is
+   * open: the page asks with its stamp, and the server answers "unchanged" until something is. */
+  var live = block.querySelector("[data-live]");
+  function checkPartnership() {
+    if (!args.stamp) { return Promise.resolve(); }  // not signed in
+    return post(args.urls.current, {stamp: stamp}).then(function (response) {
+      if (!response.ok || response.data.unchanged || block.contains(document.activeElement) &&
+          document.activeElement.closest("[data-section]")) { return; }
+      stamp = response.data.stamp;
+      showSections(response.data.sections);
+      if (live) { live.textContent = gettext("Your partnership and invitations were updated."); }
+      document.dispatchEvent(new CustomEvent("skillslab:partnership-changed"));
+    });
+  }
+  window.SkillsLab.poll(checkPartnership, args.poll_seconds || 5);
 }
