@@ -19,6 +19,7 @@ from xblock.fields import Integer, Scope, String
 
 from etwinning_plugin import api
 
+from . import countries
 from .collaboration import CollaborationMixin, rejected_from
 from .i18n import N_
 from .mixins import (
@@ -44,8 +45,8 @@ LANGUAGES = (
 )
 LANGUAGE_CODES = tuple(code for code, _name in LANGUAGES)
 PAGE_SIZE = 20
-CARD_TEXT_LIMITS = {"teacher_name": 100, "school_name": 200, "country": 100, "region": 100, "message": 1000}
-REQUIRED_CARD_TEXT = ("teacher_name", "school_name", "country")
+CARD_TEXT_LIMITS = {"teacher_name": 100, "school_name": 200, "region": 100, "message": 1000}
+REQUIRED_CARD_TEXT = ("teacher_name", "school_name")
 
 
 @XBlock.needs("i18n")
@@ -83,6 +84,7 @@ class EtwinningPartnersBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBloc
             "card": api.get_card(self.course_key, self.current_user_id) if self.current_user_id else None,
             "taxonomy": default_taxonomy().as_dict(self.language),
             "languages": LANGUAGES,
+            "countries": countries.choices(self.language),
             "teams_mode": bool(self.teamset_id),
         }))
         frag.add_css(self.resource_string("public/css/activity.css"))
@@ -121,9 +123,9 @@ class EtwinningPartnersBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBloc
                 for name in ("partnership", "invitations", "staff")}
 
     def code_labels(self) -> dict[str, str]:
-        """Titles of every code a card shows (levels, cycles, sub-themes, languages)."""
+        """Titles of every code a card shows (countries, levels, cycles, sub-themes, languages)."""
         taxonomy = default_taxonomy().as_dict(self.language)
-        labels = dict(LANGUAGES)
+        labels = {**countries.names(self.language), **dict(LANGUAGES)}
         labels.update({level["code"]: level["title"] for level in taxonomy["school_levels"]})
         for cycle in taxonomy["cycles"]:
             labels[cycle["code"]] = cycle["title"]
@@ -147,6 +149,11 @@ class EtwinningPartnersBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBloc
                 errors[name] = N_("This field is required.")
             else:
                 values[name] = text
+        country = countries.code_for(data.get("country", ""))  # a code, or a name in Greek or English
+        if country is None:
+            errors["country"] = N_("Choose your country from the list.")
+        else:
+            values["country"] = country
         level = data.get("school_level")
         if not isinstance(level, str) or taxonomy.school_level(level) is None:
             errors["school_level"] = N_("Choose your school level.")
@@ -210,17 +217,23 @@ class EtwinningPartnersBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBloc
             if value not in ("", None) and (not isinstance(value, str) or value not in codes):
                 raise RequestRejected(400, N_("Not one of the offered choices."))
             filters[name] = value or ""
-        country, error = clean_plain_text(data.get("country", ""), 100)
+        country = data.get("country", "")
+        if country not in ("", None) and not countries.is_country(country):
+            raise RequestRejected(400, N_("Not one of the offered choices."))
+        filters["country"] = country or ""
         page = data.get("page", 0)
-        if error or isinstance(page, bool) or not isinstance(page, int) or not 0 <= page <= 10_000:
+        if isinstance(page, bool) or not isinstance(page, int) or not 0 <= page <= 10_000:
             raise RequestRejected(400, N_("Unexpected data in the request."))
         if set(data) - {*valid, "country", "page"}:
             raise RequestRejected(400, N_("Unexpected data in the request."))
-        cards, total = api.search_cards(self.course_key, self.learner_id(), country=country, limit=PAGE_SIZE,
+        cards, total = api.search_cards(self.course_key, self.learner_id(), limit=PAGE_SIZE,
                                         offset=page * PAGE_SIZE, **filters)
+        labels = self.code_labels()
         html = self.render_template("partners/results.html", {
             "block_id": self.dom_id, "cards": cards, "total": total, "page": page,
-            "has_more": (page + 1) * PAGE_SIZE < total, "labels": self.code_labels(),
+            "has_more": (page + 1) * PAGE_SIZE < total, "labels": labels,
+            # an empty result says which filters narrowed it, so the teacher knows what to widen
+            "narrowed_by": [labels.get(value, value) for name, value in filters.items() if value],
         })
         return {"html": html, "total": total, "page": page}
 

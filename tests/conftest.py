@@ -71,13 +71,13 @@ def complete_worksheet():
 
 CARDS = {
     "anna": {"teacher_name": "Anna", "school_name": "1st Primary School of Patras", "school_level": "primary_upper",
-             "country": "Greece", "region": "Achaia", "languages": ["el", "en"], "cycles": ["B"],
+             "country": "GR", "region": "Achaia", "languages": ["el", "en"], "cycles": ["B"],
              "sub_themes": ["B1"], "message": "We love rivers.", "published": True},
     "luis": {"teacher_name": "Luís", "school_name": "Escola Básica de Braga", "school_level": "primary_upper",
-             "country": "Portugal", "region": "", "languages": ["pt", "en"], "cycles": ["B"],
+             "country": "PT", "region": "", "languages": ["pt", "en"], "cycles": ["B"],
              "sub_themes": ["B1", "B3"], "message": "", "published": True},
     "eva": {"teacher_name": "Eva", "school_name": "Gymnázium Brno", "school_level": "lower_secondary",
-            "country": "Czechia", "region": "", "languages": ["cs", "en"], "cycles": ["D"],
+            "country": "CZ", "region": "", "languages": ["cs", "en"], "cycles": ["D"],
             "sub_themes": ["D1"], "message": "", "published": True},
 }
 

@@ -106,6 +106,11 @@ def search_cards(course_key: str, learner_id: str, *, school_level: str = "", cy
     """
     mine = PartnershipCard.objects.filter(course_key=course_key, learner_id=learner_id).first()
     cards = PartnershipCard.objects.filter(course_key=course_key, published=True).exclude(learner_id=learner_id)
+    # schools already in the learner's partnership are not offered again
+    partners = PartnershipMember.objects.filter(
+        active_course_key=course_key, partnership__members__learner_id=learner_id,
+        partnership__members__active_course_key=course_key).values("learner_id")
+    cards = cards.exclude(learner_id__in=partners)
     if school_level:
         cards = cards.filter(school_level=school_level)
     if cycle:
@@ -115,7 +120,7 @@ def search_cards(course_key: str, learner_id: str, *, school_level: str = "", cy
     if language:
         cards = cards.filter(languages__contains=f" {language} ")
     if country:
-        cards = cards.filter(country__iexact=country)
+        cards = cards.filter(country=country)
     total = cards.count()
     score = Value(0)
     if mine is not None:

@@ -33,7 +33,7 @@ def publish_card(page, partners_id, name, school, country, language_code):
     block.locator(f"#{partners_id}-teacher_name").fill(name)
     block.locator(f"#{partners_id}-school_name").fill(school)
     block.locator(f"#{partners_id}-school_level").select_option("primary_upper")
-    block.locator(f"#{partners_id}-country").fill(country)
+    block.locator(f"#{partners_id}-country").select_option(label=country)  # CLDR names, in the page's language
     block.locator(f"#{partners_id}-lang-{language_code}").check()
     block.locator(f"#{partners_id}-lang-en").check()
     block.locator(f"#{partners_id}-sub-B1").check()

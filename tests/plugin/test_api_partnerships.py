@@ -27,7 +27,7 @@ def test_search_ranks_the_same_level_and_sub_theme_first_and_hides_the_unpublish
     filtered, total = api.search_cards(COURSE, "anna", sub_theme="D1")
     assert [c.school_name for c in filtered] == ["Gymnázium Brno"] and total == 1
     assert api.search_cards(COURSE, "anna", language="pt")[1] == 1
-    assert api.search_cards(COURSE, "anna", country="portugal")[1] == 1
+    assert api.search_cards(COURSE, "anna", country="PT")[1] == 1
 
 
 def test_a_card_never_carries_a_learner_id_or_an_email():
@@ -132,3 +132,14 @@ def test_staff_counts():
     assert (stats.cards, stats.partnerships, stats.learners_in_partnerships) == (3, 1, 3)
     assert stats.schools_per_partnership == {3: 1}
     assert stats.partnerships_detail[0]["schools"] == [CARDS[n]["school_name"] for n in ("anna", "luis", "eva")]
+
+
+def test_schools_already_in_the_partnership_are_not_offered_again():
+    from tests.conftest import make_partnership
+
+    make_partnership(COURSE, "anna", "luis")
+    card("eva")
+    cards, total = api.search_cards(COURSE, "anna")
+    assert [c.school_name for c in cards] == ["Gymnázium Brno"] and total == 1
+    assert {c.school_name for c in api.search_cards(COURSE, "eva")[0]} == {
+        "Escola Básica de Braga", "1st Primary School of Patras"}  # others still find both

@@ -154,3 +154,25 @@ def test_refusals_from_the_plugin_come_in_the_learners_language(partners):
     assert refused.status == 400
     assert refused.error == ("Δημοσιεύστε πρώτα την κάρτα συνεργασίας σας, ώστε το σχολείο που προσκαλείτε "
                              "να γνωρίζει ποιοι είστε.")
+
+
+def test_the_country_is_a_code_named_in_the_learners_language(partners):
+    card = {**CARDS["anna"], "country": "Ελλάδα"}  # a name in Greek or English is taken as its code
+    assert partners.post("save_card", card, student="anna").status == 200
+    assert api.get_card(partners.course_key, "anna").country == "GR"
+    html = partners.render(student="anna", lang="el")
+    assert '<option value="GR" selected>Ελλάδα</option>' in html
+    refused = partners.post("save_card", {**CARDS["anna"], "country": "Atlantis"}, student="anna", lang="el")
+    assert refused.status == 400 and refused.body["field_errors"]["country"] == "Επιλέξτε τη χώρα σας από τη λίστα."
+
+
+def test_an_empty_search_says_what_to_widen(partners):
+    partners.post("save_card", CARDS["anna"], student="anna")
+    partners.post("save_card", CARDS["luis"], student="luis")
+    found = partners.post("search", {"country": "CZ", "language": "pt"}, student="anna", lang="en")
+    assert found.body["total"] == 0
+    assert "No published card matches: Português, Czechia. Remove a filter" in found.body["html"]
+    nobody = partners.post("search", {}, student="eva", lang="en")
+    assert nobody.body["total"] == 2  # eva sees anna and luis
+    alone = partners.post("search", {"country": "XX"}, student="anna")
+    assert alone.status == 400
