@@ -1,7 +1,7 @@
 """
-The eTwinning project plan: its sections, suggestions gathered from submitted steps, the National
-Quality Label checklist, and the downloads (Markdown and printable HTML). Pure Python: the block
-(``project_plan.py``) and the tests share it.
+The eTwinning project plan: its sections, suggestions gathered from submitted steps, and the
+National Quality Label checklist. Pure Python: the block (``project_plan.py``), the export
+(``plan_export.py``) and the tests share it.
 """
 
 from __future__ import annotations
@@ -142,33 +142,3 @@ def checklist(plan: dict, steps: list[GatheredStep], schools: list[str], tag: st
 
 def required_missing(plan: dict, required: tuple[str, ...]) -> list[str]:
     return [key for key in required if not (plan.get(key) or "").strip()]
-
-
-# --- downloads -----------------------------------------------------------------------------------
-
-_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]])")
-_MARKDOWN_LINE_START = re.compile(r"^(\s*)([#>|+-]|\d+[.)])")
-
-
-def markdown_text(text: str) -> str:
-    """
-    Learner text made inert in Markdown: HTML becomes entities, and the characters that would start
-    emphasis, code, links, headings, quotes, tables or lists are escaped; line breaks are kept.
-    """
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    lines = []
-    for raw in text.splitlines() or [""]:
-        line = _MARKDOWN_INLINE.sub(r"\\\1", raw)
-        lines.append(_MARKDOWN_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), line))
-    return "  \n".join(lines)
-
-
-def as_markdown(plan: dict, schools: list[str], steps: list[GatheredStep], gettext) -> str:
-    lines = [f"# {markdown_text(plan.get('title') or gettext('Project title'))}", ""]
-    lines += [f"## {gettext('Partner schools')}", ""] + [f"- {markdown_text(s)}" for s in schools] + [""]
-    for key in SECTION_KEYS[1:]:
-        lines += [f"## {gettext(section_title(key))}", "", markdown_text(plan.get(key) or "—"), ""]
-    if steps:
-        lines += [f"## {gettext('Submitted steps')}", ""]
-        lines += [f"- {markdown_text(step.title)}" for step in steps] + [""]
-    return "\n".join(lines)

@@ -14,7 +14,7 @@ from xblock.fields import Integer, List, Scope, String
 
 from etwinning_plugin import api
 
-from . import plan
+from . import plan, plan_export
 from .collaboration import CollaborationMixin, parse_version
 from .i18n import N_, in_every_language
 from .mixins import (
@@ -138,6 +138,7 @@ class EtwinningProjectPlanBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabB
                          for k, t in plan.SECTIONS],
             "download_md": self.runtime.handler_url(self, "download", "md"),
             "download_html": self.runtime.handler_url(self, "download", "html"),
+            "download_docx": self.runtime.handler_url(self, "download", "docx"),
         }))
         frag.add_css(self.resource_string("public/css/activity.css"))
         frag.add_javascript_url(self.js_catalog_url())
@@ -147,6 +148,7 @@ class EtwinningProjectPlanBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabB
             "language": self.language, "version": state["version"] if state else 0,
             "save_url": self.runtime.handler_url(self, "save_plan"),
             "state_url": self.runtime.handler_url(self, "current_plan"),
+            "rich_text_url": self.runtime.handler_url(self, "rich_text"),
             "poll_seconds": self.settings_bucket().get("poll_seconds", 5),
         })
         return frag
@@ -225,32 +227,51 @@ class EtwinningProjectPlanBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabB
         self.restore_shared(ref, data)
         return self.plan_state(record=True)
 
+    def export_outline(self) -> list[plan_export.Block]:
+        """The whole plan as an outline, for the downloads and the rich-text copy."""
+        ref, partnership, schools, steps = self._context()
+        content = api.document_state(ref, self.learner_id()).content.get(PLAN) or {}
+        if partnership:
+            rows = [plan_export.School(m.school_name, m.country, m.teacher_name, m.is_owner)
+                    for m in partnership.members]
+        else:
+            card = api.get_card(self.course_key, self.learner_id())
+            rows = [plan_export.School(card.school_name, card.country, card.teacher_name, False)] if card else []
+        return plan_export.plan_document(content, schools=rows, steps=steps, tag=self.tag,
+                                         checklist=plan.checklist(content, steps, schools, self.tag),
+                                         translator=self.translator)
+
+    DOWNLOADS = {"md": "text/markdown", "html": "text/html",
+                 "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+
     @XBlock.handler
     def download(self, request, suffix: str = "") -> Response:
-        """The plan as Markdown (``md``) or printable HTML (``html``), every learner text escaped."""
+        """The plan as Markdown (``md``), printable HTML (``html``) or Word (``docx``), learner text as text."""
         gettext = self.translator.gettext
-        if request.method != "GET" or suffix not in ("md", "html"):
-            return Response(gettext("Choose Markdown or HTML."), status=404, content_type="text/plain",
+        if request.method != "GET" or suffix not in self.DOWNLOADS:
+            return Response(gettext("Choose Markdown, HTML or Word."), status=404, content_type="text/plain",
                             charset="utf8")
         try:
-            ref, _partnership, schools, steps = self._context()
+            outline = self.export_outline()
         except RequestRejected as rejected:
             return Response(gettext(rejected.message), status=rejected.status, content_type="text/plain",
                             charset="utf8")
-        content = api.document_state(ref, self.learner_id()).content.get(PLAN) or {}
-        if suffix == "md":
-            body = plan.as_markdown(content, schools, steps, gettext)
-            content_type = "text/markdown"
+        if suffix == "docx":
+            response = Response(plan_export.as_docx(outline, self.language), content_type=self.DOWNLOADS[suffix])
         else:
-            body = self.render_template("project_plan/printable.html", {
-                "language": self.language, "plan": content, "schools": schools, "steps": steps,
-                "sections": [{"title": self._(t), "text": content.get(k) or ""} for k, t in plan.SECTIONS[1:]],
-                "title": content.get("title") or self._("Project title")})
-            content_type = "text/html"
-        response = Response(body, content_type=content_type, charset="utf8")
+            body = plan_export.as_markdown(outline) if suffix == "md" else self.render_template(
+                "project_plan/printable.html", {"language": self.language, "title": outline[0].text,
+                                                 "body": plan_export.as_html_fragment(outline)})
+            response = Response(body, content_type=self.DOWNLOADS[suffix], charset="utf8")
         response.headers["Content-Disposition"] = f'attachment; filename="etwinning-project-plan.{suffix}"'
         response.headers["X-Content-Type-Options"] = "nosniff"
         return response
+
+    @learner_json_handler
+    def rich_text(self, data: dict, suffix: str = "") -> dict:
+        """The plan as HTML and as plain text, for the page's "Copy the plan" (pasted into TwinSpace)."""
+        outline = self.export_outline()
+        return {"html": plan_export.as_html_fragment(outline), "text": plan_export.as_markdown(outline)}
 
     def clean_settings(self, data: dict) -> dict:
         gettext = self.translator.gettext

@@ -34,6 +34,7 @@ class Member:
     teacher_name: str
     is_owner: bool
     is_me: bool
+    country: str = ""  # ISO 3166 code from the member's card
 
 
 @dataclass(frozen=True)
@@ -157,13 +158,13 @@ def owner_key_for_learner(learner_id: str) -> str:
 
 def _info(partnership: Partnership, learner_id: str) -> PartnershipInfo:
     members = list(partnership.members.filter(left_at__isnull=True).order_by("joined_at", "id"))
-    names = dict(PartnershipCard.objects.filter(course_key=partnership.course_key,
-                                                learner_id__in=[m.learner_id for m in members])
-                 .values_list("learner_id", "teacher_name"))
+    cards = {learner: (teacher, country) for learner, teacher, country in PartnershipCard.objects.filter(
+        course_key=partnership.course_key, learner_id__in=[m.learner_id for m in members])
+        .values_list("learner_id", "teacher_name", "country")}
     return PartnershipInfo(
         partnership.public_id, owner_key_for_partnership(partnership),
-        [Member(m.school_name, names.get(m.learner_id, ""), m.learner_id == partnership.owner_id,
-                m.learner_id == learner_id) for m in members],
+        [Member(m.school_name, cards.get(m.learner_id, ("", ""))[0], m.learner_id == partnership.owner_id,
+                m.learner_id == learner_id, cards.get(m.learner_id, ("", ""))[1]) for m in members],
         partnership.team_id or "",
     )
 

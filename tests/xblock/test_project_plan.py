@@ -73,8 +73,24 @@ def test_downloads_name_both_schools_and_escape_learner_text(course):
     assert "1st Primary School of Patras" in html and "Escola Básica de Braga" in html
     assert "a &lt; b &amp; *stars*" in html and "<title>Rivers &amp; co &lt;3 #SkillsLabs</title>" in html
     markdown = course.client.get(f"/handler/{course.usage_id}/download/md?student=luis").content.decode()
-    assert "- Escola Básica de Braga" in markdown and markdown.startswith("# Rivers &amp; co &lt;3 #SkillsLabs")
-    assert r"a &lt; b &amp; \*stars\* \[link\](http://x)" in markdown
+    # no escaping noise: "&", "<3" and "a < b" are plain text in Markdown; what would act is escaped
+    assert "- Escola Básica de Braga (Portugal; Luís)" in markdown
+    assert markdown.startswith("# Rivers & co <3 #SkillsLabs\n")
+    assert r"a < b & \*stars\* \[link\](http://x)" in markdown
+
+
+@pytest.mark.parametrize(("text", "markdown"), [
+    ("Pupils' self-assessment, 1st term (2027)", "Pupils' self-assessment, 1st term (2027)"),
+    ("<script>alert(1)</script> &amp;", "&lt;script>alert(1)&lt;/script> &amp;amp;"),
+    ("# not a heading", r"\# not a heading"),
+    ("> not a quote", r"\> not a quote"),
+    ("snake_case_name and *bold*", r"snake_case_name and \*bold\*"),
+    ("`code`", r"\`code\`"),
+])
+def test_markdown_escapes_only_what_would_act(text, markdown):
+    from skillslab_xblock.plan_export import markdown_text
+
+    assert markdown_text(text) == markdown
 
 
 def test_markup_in_a_plan_section_is_refused(course):
@@ -146,3 +162,31 @@ def test_the_report_has_a_row_per_learner_with_the_plan_and_honours_the_limit(co
     assert rows["luis"]["Complete"] is False
     assert rows["anna"]["Partner schools"] == "1st Primary School of Patras; Escola Básica de Braga"
     assert len(list(block.generate_report_data(stored_states(course.usage_id), limit_responses=1))) == 1
+
+
+def test_the_word_document_holds_the_whole_plan(course):
+    """Opened with python-docx: every section, the partner schools with their countries, the steps week by week,
+    the joint product, the tools with their pupil-data ratings, the checklist and #SkillsLabs; lists as lists."""
+    import io
+
+    from docx import Document
+
+    plan_save(course, "anna", 0, title="Our rivers", aims="- Compare three rivers\n- Clean one bank together",
+              dissemination="School site and the eTwinning journal.")
+    response = course.client.get(f"/handler/{course.usage_id}/download/docx?student=luis&lang=el")
+    assert response.status_code == 200 and response["Content-Disposition"].endswith('.docx"')
+    document = Document(io.BytesIO(response.content))
+    by_style = [(p.style.name, p.text) for p in document.paragraphs]
+    headings = [text for style, text in by_style if style.startswith("Heading")]
+    assert headings[0] == "Our rivers"
+    assert {"Σχολεία-εταίροι", "Στόχοι", "Χρονοδιάγραμμα δραστηριοτήτων", "Αξιολόγηση", "Διάχυση",
+            "Κοινά προϊόντα", "Λίστα ελέγχου για την Εθνική Ετικέτα Ποιότητας"} <= set(headings)
+    assert ("Normal", "#SkillsLabs") in by_style  # the tag the NSS follows, when the title lacks it
+    bullets = [text for style, text in by_style if style == "List Bullet"]
+    assert "Compare three rivers" in bullets and "Clean one bank together" in bullets
+    assert "1st Primary School of Patras (Ελλάδα; Anna, συντονισμός)" in bullets
+    assert "Escola Básica de Braga (Πορτογαλία; Luís)" in bullets
+    assert any(text.startswith("TwinSpace: ") for text in bullets)
+    assert any(text.startswith("Padlet: ") for text in bullets)
+    steps = [text for style, text in by_style if style == "List Number"]
+    assert steps and steps[0].startswith("Meeting our river")  # numbered by Word, not "1. 1."

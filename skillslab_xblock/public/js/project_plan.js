@@ -130,6 +130,49 @@ function SkillsLabProjectPlan(runtime, element, args) {
       if (response.ok && !busy && response.data.version !== version) { showState(response.data); }
     });
   }
+  /* "Copy the plan": the whole plan as rich text (HTML, so that TwinSpace's editor keeps its headings
+   * and lists) with plain text beside it, through the Clipboard API; where that is not offered, the
+   * browser copies a selection of the same HTML. */
+  var copyButton = block.querySelector("[data-copy-plan]");
+  var copyStatus = block.querySelector("[data-copy-status]");
+  function copySelection(html) {
+    var holder = document.createElement("div");
+    holder.setAttribute("contenteditable", "true");
+    holder.style.position = "fixed";
+    holder.style.left = "-10000px";
+    holder.innerHTML = html;  // the server's HTML: every learner text in it is escaped
+    document.body.appendChild(holder);
+    var range = document.createRange();
+    range.selectNodeContents(holder);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    var copied = document.execCommand("copy");
+    selection.removeAllRanges();
+    holder.remove();
+    return copied;
+  }
+  if (copyButton) {
+    copyButton.addEventListener("click", function () {
+      post(args.rich_text_url, {}).then(function (response) {
+        if (!response.ok) { copyStatus.textContent = response.data.error || String(response.status); return; }
+        var done = function () { copyStatus.textContent = gettext("Copied: paste it into your TwinSpace page."); };
+        var fallback = function () {
+          if (copySelection(response.data.html)) { done(); }
+          else { copyStatus.textContent = gettext("The browser did not allow copying; download the plan instead."); }
+        };
+        if (navigator.clipboard && window.ClipboardItem) {
+          navigator.clipboard.write([new ClipboardItem({
+            "text/html": new Blob([response.data.html], {type: "text/html"}),
+            "text/plain": new Blob([response.data.text], {type: "text/plain"})
+          })]).then(done, fallback);
+        } else {
+          fallback();
+        }
+      });
+    });
+  }
+
   // At once (the view that rendered the page writes nothing: the handler records a plan completed by
   // the partners meanwhile), then while the page is open, slower in a hidden tab.
   refresh();
