@@ -14,7 +14,10 @@ REPO = Path(__file__).resolve().parent.parent
 VAR = Path(os.environ.get("SKILLSLAB_VAR_DIR", REPO / "var"))
 VAR.mkdir(parents=True, exist_ok=True)
 
-DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(VAR / "demo.db")}}
+# Two partners' pages poll and save at once: SQLite must take its write lock when a transaction
+# starts (IMMEDIATE) and wait for it (timeout), or a concurrent write fails with "database is locked".
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(VAR / "demo.db"),
+                         "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"}}}
 LOGGING["handlers"]["logfile"]["filename"] = str(VAR / "workbench.log")  # noqa: F405
 DJFS = {"type": "osfs", "directory_root": str(VAR / "djpyfs"), "url_root": "/static/djpyfs"}
 

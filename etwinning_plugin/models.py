@@ -36,6 +36,8 @@ class PartnershipCard(models.Model):
     sub_themes = models.CharField(max_length=200, blank=True)
     message = models.TextField(blank=True)
     published = models.BooleanField(default=True)
+    # The language of the pages the teacher saved the card from: their notifications come in it.
+    language = models.CharField(max_length=8, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -37,3 +37,13 @@ def deliver_pending_reports() -> dict:
     if outcome.sent or recorded:
         log.info("eTwinning: %d events recorded; NSS delivery: %s", recorded, asdict(outcome))
     return {"recorded": recorded, **asdict(outcome)}
+
+
+@shared_task(name="etwinning_plugin.send_partnership_notice", ignore_result=True, soft_time_limit=60,
+             time_limit=90, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_partnership_notice(kind: str, course_key: str, *, to_id: str, school: str, teacher: str,
+                            message: str = "") -> bool:
+    """Tell a teacher about their partnership (edx-ace); a mail server that is down is retried with back-off."""
+    from .notifications import send_notice  # noqa: PLC0415
+
+    return send_notice(kind, course_key, to_id=to_id, school=school, teacher=teacher, message=message)

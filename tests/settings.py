@@ -11,7 +11,17 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # The platform's own completion store (edx-completion, at the release's pin) and the waffle switch
 # it is gated by, for tests/platform: completion events land where the LMS stores them.
-INSTALLED_APPS = [*INSTALLED_APPS, "waffle", "eventtracking.django.apps.EventTrackingConfig", "completion"]  # noqa: F405
+INSTALLED_APPS = [*INSTALLED_APPS, "waffle", "eventtracking.django.apps.EventTrackingConfig", "completion",  # noqa: F405
+                  "edx_ace"]
+
+# edx-ace as the LMS configures it for e-mail (the channel sends through Django's mail; the tests'
+# mail backend keeps what was sent in django.core.mail.outbox)
+ACE_ENABLED_CHANNELS = ["django_email"]
+ACE_CHANNEL_DEFAULT_EMAIL = "django_email"
+ACE_CHANNEL_TRANSACTIONAL_EMAIL = "django_email"
+DEFAULT_FROM_EMAIL = "etwinning@mooc.test"
+PLATFORM_NAME = "eTwinning MOOC"
+LMS_ROOT_URL = "https://mooc.etwinning.test"
 EVENT_TRACKING_ENABLED = True  # completion writes to the tracking log, as in the LMS ...
 EVENT_TRACKING_BACKENDS = {}  # ... which goes nowhere here
 
@@ -19,7 +29,7 @@ EVENT_TRACKING_BACKENDS = {}  # ... which goes nowhere here
 # Django shares one connection between them for an in-memory SQLite database, which concurrent
 # requests (two learners' pages checking for changes) corrupt. With a file each thread has its own.
 DATABASES["default"]["TEST"] = {"NAME": str(VAR / "test.db")}  # noqa: F405
-DATABASES["default"]["OPTIONS"] = {"timeout": 20}  # noqa: F405
+DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}  # noqa: F405
 
 # Reporting secrets for the tests (never these values anywhere else).
 ETWINNING_NSS_SECRET = NSS_RECEIVER_SECRET = "test-signing-secret"

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 
+from .. import notifications
 from ..models import Invitation, Partnership, PartnershipCard, PartnershipMember
 from .errors import N_, Refused
 
@@ -83,9 +84,14 @@ def get_card(course_key: str, learner_id: str) -> Card | None:
     return _card(card) if card else None
 
 
-def save_card(course_key: str, learner_id: str, values: dict) -> Card:
-    """Create or replace the learner's card; ``values`` are already validated by the block."""
+def save_card(course_key: str, learner_id: str, values: dict, language: str = "") -> Card:
+    """
+    Create or replace the learner's card; ``values`` are already validated by the block, and
+    ``language`` is the language of the learner's pages (their notifications come in it).
+    """
     stored = {name: values[name] for name in CARD_FIELDS if name in values}
+    if language:
+        stored["language"] = language
     for name in ("languages", "cycles", "sub_themes"):
         if name in stored:
             stored[name] = _padded(stored[name])
@@ -226,6 +232,8 @@ def invite(course_key: str, learner_id: str, card_id: str, message: str, max_siz
             raise Refused(N_("You have already invited this school."))
         invitation = Invitation.objects.create(course_key=course_key, from_id=learner_id, to_id=target.learner_id,
                                                message=message)
+        notifications.queue_notice(notifications.RECEIVED, course_key, to_id=target.learner_id, from_card=mine,
+                                   message=message)
     return InvitationInfo(invitation.public_id, invitation.status, invitation.message, _card(target),
                           invitation.created_at.isoformat())
 
@@ -268,6 +276,9 @@ def respond(course_key: str, learner_id: str, invitation_id: str, *, accept: boo
         if not accept:
             invitation.status = Invitation.DECLINED
             invitation.save(update_fields=["status", "responded_at"])
+            notifications.queue_notice(notifications.DECLINED, course_key, to_id=invitation.from_id,
+                                       from_card=PartnershipCard.objects.filter(
+                                           course_key=course_key, learner_id=learner_id).first())
             return partnership_of(course_key, learner_id)
         if _active_membership(course_key, learner_id):
             raise Refused(N_("Leave your current partnership before you join another."), status=409)
@@ -299,6 +310,7 @@ def respond(course_key: str, learner_id: str, invitation_id: str, *, accept: boo
                           status=409) from clash
         invitation.status = Invitation.ACCEPTED
         invitation.save(update_fields=["status", "responded_at"])
+        notifications.queue_notice(notifications.ACCEPTED, course_key, to_id=invitation.from_id, from_card=me)
         return _info(partnership, learner_id)
 
 
