@@ -20,6 +20,7 @@ from etwinning_plugin import api
 
 from . import quality_label, worksheet
 from .activity_authoring import ActivityAuthoringMixin
+from .activity_choice import ActivityChoiceMixin, ShownActivity
 from .activity_sharing import WORKSHEET, SharedWorksheetMixin
 from .collaboration import CollaborationMixin
 from .i18n import N_, BlockTranslator, in_every_language
@@ -40,8 +41,8 @@ COLLABORATION_LADDER = worksheet.COLLABORATION_LEVELS
 @XBlock.wants("studio_user_permissions")  # who may author, in Studio
 @XBlock.wants("settings")
 @XBlock.wants("teams")
-class SkillsLabActivityBlock(SharedWorksheetMixin, CollaborationMixin, ActivityAuthoringMixin, SkillsLabBlockMixin,
-                             ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
+class SkillsLabActivityBlock(SharedWorksheetMixin, ActivityChoiceMixin, CollaborationMixin, ActivityAuthoringMixin,
+                             SkillsLabBlockMixin, ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
     """A Skills Lab activity and the worksheet that turns it into a collaborative eTwinning step."""
 
     # Studio previews ``author_view``; without this it would show ``student_view`` as the author.
@@ -68,6 +69,10 @@ class SkillsLabActivityBlock(SharedWorksheetMixin, CollaborationMixin, ActivityA
                    help=N_("Leave empty for an ungraded activity."))
     collaboration_mode = String(display_name=N_("Who fills the worksheet"), scope=Scope.settings,
                                 default="individual", values=("individual", "shared"))
+    activity_source = String(display_name=N_("Which activity"), scope=Scope.settings, default="fixed",
+                             values=("fixed", "learner"),
+                             help=N_("The activity set here, or one each learner (or partnership) picks from "
+                                     "the catalogue, within the thematic cycle and school level set here."))
     teamset_id = String(display_name=N_("Teamset"), scope=Scope.settings, default="")
 
     # --- what the learner does (Scope.user_state) -----------------------------------------------
@@ -80,6 +85,8 @@ class SkillsLabActivityBlock(SharedWorksheetMixin, CollaborationMixin, ActivityA
     shared_completion_version = Integer(scope=Scope.user_state, default=0)
     # Shared mode: the learner's id, so that the problem-responses report can find their partnership.
     learner_key = String(scope=Scope.user_state, default="")
+    # Individual mode with activity_source "learner": the activity picked, "programme/workshop/activity".
+    chosen_activity = String(scope=Scope.user_state, default="")
     # The learner's last score (criteria addressed of all criteria), kept for the platform's score
     # override and rescoring (ScorableXBlockMixin's get_score / set_score).
     raw_earned = Float(scope=Scope.user_state, default=None)
@@ -152,6 +159,7 @@ class SkillsLabActivityBlock(SharedWorksheetMixin, CollaborationMixin, ActivityA
         answers, submitted_at, deadline = self.worksheet_answers, self.submitted_at, self.deadline
         submitted_answers = self.submitted_answers if submitted_at else {}
         return {
+            "activity_key": self.chosen_activity if self.learner_picks else "",
             "worksheet": answers,
             "progress": worksheet.progress(answers, tuple(self.required_steps)),
             "submitted": bool(submitted_at),
@@ -182,20 +190,21 @@ class SkillsLabActivityBlock(SharedWorksheetMixin, CollaborationMixin, ActivityA
             "shared_state_url": self.runtime.handler_url(self, "shared_state"),
             "history_url": self.runtime.handler_url(self, "history"),
             "restore_url": self.runtime.handler_url(self, "restore"),
+            "choose_url": self.runtime.handler_url(self, "choose_activity"),
+            "original_url": self.runtime.handler_url(self, "original"),
         })
         return frag
 
     def learner_page(self, state: dict, preview: bool = False) -> Fragment:
         """The learner's page for ``state``, without its script (``preview``: every field read-only)."""
         language = self.language
+        shown = self.shown_activity(state["worksheet"] if self.is_shared else None)
         frag = Fragment(self.render_template("activity/student.html", {
             "block_id": self.dom_id,
             "language": language,
             "display_name": self.shown_display_name(),
-            "configured": bool(self.workshop_title and self.activity_text),
-            "programme": self.programme_summary(language),
-            "workshop_title": self.workshop_title,
-            "activity_paragraphs": [p for p in self.activity_text.split("\n\n") if p.strip()],
+            "configured": self.learner_picks or bool(self.workshop_title and self.activity_text),
+            "original": self.original_context(shown, language),
             "steps": self.steps_for_template(language, state),
             "state": state,
             "read_only": preview or state["deadline_passed"]
@@ -230,7 +239,7 @@ class SkillsLabActivityBlock(SharedWorksheetMixin, CollaborationMixin, ActivityA
         """The programme's labels and the worksheet's steps in ``translator``'s language."""
         language, _ = translator.language, translator.gettext
         return {
-            "programme": self.programme_summary(language),
+            "programme": self.programme_summary(self.shown_activity() if not self.learner_picks else None, language),
             "steps": [
                 {
                     "key": s.key,
@@ -245,20 +254,46 @@ class SkillsLabActivityBlock(SharedWorksheetMixin, CollaborationMixin, ActivityA
             ],
         }
 
-    def programme_summary(self, language: str) -> dict:
+    def programme_summary(self, shown: ShownActivity | None, language: str) -> dict:
+        """The programme of the activity shown, labelled in ``language`` (empty when none is picked yet)."""
         taxonomy = default_taxonomy()
-        cycle = taxonomy.cycle(self.cycle)
-        sub_theme = taxonomy.sub_theme(self.sub_theme)
-        level = taxonomy.school_level(self.school_level)
+        if shown is None:  # the learner picks, and has not yet: the author's frame (cycle, level) only
+            shown = ShownActivity("", "", "", self.cycle, "", self.school_level, (), "", "")
+        cycle = taxonomy.cycle(shown.cycle)
+        sub_theme = taxonomy.sub_theme(shown.sub_theme)
+        level = taxonomy.school_level(shown.school_level)
         return {
-            "title": self.programme_title,
+            "title": shown.programme_title,
             "cycle": cycle.label(language) if cycle else "",
-            "cycle_code": self.cycle,
+            "cycle_code": shown.cycle,
             "sub_theme": sub_theme.label(language) if sub_theme else "",
-            "sub_theme_code": self.sub_theme,
+            "sub_theme_code": shown.sub_theme,
             "school_level": level.label(language) if level else "",
-            "skills": [s.label(language) for code in self.skills if (s := taxonomy.skill(code))],
+            "skills": [s.label(language) for code in shown.skills if (s := taxonomy.skill(code))],
         }
+
+    def original_context(self, shown: ShownActivity | None, language: str) -> dict:
+        """The "original Skills Lab activity" part of the page (and the picker, when the learner picks)."""
+        return {
+            "programme": self.programme_summary(shown, language),
+            "workshop_title": shown.workshop_title if shown else "",
+            "paragraphs": [p for p in shown.text.split("\n\n") if p.strip()] if shown else [],
+            "key": shown.key if shown else "",
+            "learner_picks": self.learner_picks,
+            "options": self.pick_options(language) if self.learner_picks else [],
+            "cycles": [(c.code, c.label(language)) for c in default_taxonomy().cycles
+                       if self.learner_picks and (not self.cycle or c.code == self.cycle)],
+        }
+
+    @learner_json_handler
+    def original(self, data: dict, suffix: str = "") -> dict:
+        """The original-activity part of the page, rendered, for a page whose pick changed."""
+        state = self.learner_state()
+        shown = self.shown_activity(state["worksheet"] if self.is_shared else None)
+        return {"html": self.render_template("activity/original.html", {
+            "block_id": self.dom_id, "original": self.original_context(shown, self.language),
+            "read_only": state["deadline_passed"] or state.get("shared", {}).get("needs_partnership", False)}),
+            "activity_key": shown.key if shown else ""}
 
     def choice_options(self, field: worksheet.Field, language: str, gettext=None) -> list[dict]:
         gettext = gettext or self._
@@ -342,8 +377,10 @@ class SkillsLabActivityBlock(SharedWorksheetMixin, CollaborationMixin, ActivityA
             self.set_score(score)
             self._publish_grade(score)
 
-    def step_title(self) -> str:
-        return self.workshop_title or self.display_name
+    def step_title(self, content: dict | None = None) -> str:
+        """The submitted step's name: the workshop converted (the one picked, when learners pick)."""
+        shown = self.shown_activity(content)
+        return (shown.workshop_title if shown else "") or self.display_name
 
     @learner_json_handler
     def save_draft(self, data: dict, suffix: str = "") -> dict:

@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 # Scalar settings exported as attributes, in this order; long texts become child elements.
 OLX_ATTRIBUTES = ("display_name", "programme_id", "cycle", "sub_theme", "school_level", "skills",
-                  "required_steps", "deadline", "weight", "collaboration_mode", "teamset_id")
+                  "required_steps", "deadline", "weight", "collaboration_mode", "teamset_id", "activity_source")
 OLX_TEXT_CHILDREN = ("programme_title", "workshop_title", "activity_text")
 EDITABLE = OLX_ATTRIBUTES + OLX_TEXT_CHILDREN
 
@@ -106,7 +106,7 @@ class ActivityAuthoringMixin:
     def validate(self):
         """Studio's warnings for a block that learners cannot use yet."""
         result = super().validate()
-        if not self.workshop_title or not self.activity_text:
+        if self.activity_source != "learner" and (not self.workshop_title or not self.activity_text):
             result.add(ValidationMessage(ValidationMessage.WARNING,
                                          self._("Choose a workshop activity or type its title and text.")))
         return result
@@ -163,12 +163,19 @@ class ActivityAuthoringMixin:
             else:
                 cleaned[name] = value
 
+        source = data.get("activity_source", self.activity_source)
+        if source not in ("fixed", "learner"):
+            errors["activity_source"] = _("Not one of the offered choices.")
+        else:
+            cleaned["activity_source"] = source
+        author_sets_activity = source != "learner"  # when learners pick, the author sets only the frame
+
         text("display_name", 200, required=True)
         text("programme_id", 64)
         text("teamset_id", 255)
         text("programme_title", MAX_TITLE_LENGTH)
-        text("workshop_title", MAX_TITLE_LENGTH, required=True)
-        text("activity_text", MAX_TEXT_LENGTH, required=True, multiline=True)
+        text("workshop_title", MAX_TITLE_LENGTH, required=author_sets_activity)
+        text("activity_text", MAX_TEXT_LENGTH, required=author_sets_activity, multiline=True)
 
         def code(name, valid):
             value = data.get(name, getattr(self, name))

@@ -14,6 +14,7 @@ from __future__ import annotations
 from etwinning_plugin import api
 
 from . import worksheet
+from .activity_choice import CHOICE
 from .collaboration import parse_version, rejected_from
 from .i18n import N_
 from .mixins import RequestRejected, learner_json_handler
@@ -56,6 +57,7 @@ class SharedWorksheetMixin:
         submitted = document.submitted_version is not None
         deadline = self.deadline
         return {
+            "activity_key": (document.content.get(CHOICE) or {}).get("activity", "") if self.learner_picks else "",
             "worksheet": document.content,
             "progress": worksheet.progress(document.content, tuple(self.required_steps)),
             "submitted": submitted,
@@ -94,7 +96,7 @@ class SharedWorksheetMixin:
         ref, result, seen = self._shared_save(data)
         self._require_complete(result.state.content)
         try:
-            api.submit_document(ref, self.learner_id(), seen, self.step_title())
+            api.submit_document(ref, self.learner_id(), seen, self.step_title(result.state.content))
         except api.Refused as refused:
             raise rejected_from(refused) from refused
         self.publish_submission(result.state.content)

@@ -157,7 +157,47 @@ function SkillsLabActivity(runtime, element, args) {
     if (state.submitted) { submitButton.textContent = gettext("Submit the revised worksheet"); }
   }
 
+  /* The activity picked from the catalogue (when the author lets learners pick): the picker, and the
+   * original activity shown again when the pick changes (the learner's, or a partner's). */
+  function bindPicker() {
+    var pickForm = block.querySelector("[data-pick-form]");
+    if (!pickForm) { return; }
+    var filter = pickForm.querySelector('[data-pick-filter="cycle"]');
+    if (filter) {
+      filter.addEventListener("change", function () {
+        pickForm.querySelectorAll("optgroup").forEach(function (group) {
+          group.hidden = !!filter.value && group.getAttribute("data-cycle") !== filter.value;
+        });
+      });
+    }
+    pickForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var choice = pickForm.elements.activity.value;
+      if (!choice) { return; }
+      post(args.choose_url, {activity: choice}).then(function (response) {
+        if (response.ok) {
+          showState(response.data);
+          saveStatus.textContent = gettext("The activity is picked.");
+        } else {
+          saveStatus.textContent = response.data.error || String(response.status);
+        }
+      });
+    });
+  }
+  function showOriginal(state) {
+    var section = block.querySelector("[data-original]");
+    if (!section || state.activity_key === undefined ||
+        section.getAttribute("data-activity-key") === state.activity_key) { return; }
+    post(args.original_url, {}).then(function (response) {
+      if (!response.ok) { return; }
+      section.outerHTML = response.data.html;  // the server's HTML: every text in it is escaped
+      bindPicker();
+    });
+  }
+  bindPicker();
+
   function showState(state) {
+    showOriginal(state);
     if (shared && state.shared) { version = state.shared.version; }
     applyContent(state.worksheet);
     showProgress(state);
@@ -417,6 +457,7 @@ function SkillsLabActivity(runtime, element, args) {
         if (response.data.shared.version < version) { return; }  // an answer older than the page
         version = response.data.shared.version;
         var changed = applyContent(response.data.worksheet);
+        showOriginal(response.data);
         showProgress(response.data);
         showFeedback(response.data);
         if (changed) { saveStatus.textContent = gettext("Your partners' latest changes are shown."); }

@@ -118,6 +118,7 @@ function SkillsLabActivityStudio(runtime, element, args) {
         .map(function (b) { return b.value; }),
       deadline: field("deadline").value,
       collaboration_mode: (form.querySelector('[name="collaboration_mode"]:checked') || {value: "individual"}).value,
+      activity_source: (form.querySelector('[name="activity_source"]:checked') || {value: "fixed"}).value,
       teamset_id: field("teamset_id").value,
       weight: field("weight").value
     };

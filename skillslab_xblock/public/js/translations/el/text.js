@@ -21,6 +21,7 @@
  "Submit the revised worksheet": "Υποβολή του αναθεωρημένου φύλλου",
  "Submitted.": "Υποβλήθηκε.",
  "Submitting…": "Υποβολή…",
+ "The activity is picked.": "Η δραστηριότητα επιλέχθηκε.",
  "The browser did not allow copying; download the plan instead.": "Ο φυλλομετρητής δεν επέτρεψε την αντιγραφή· κατεβάστε καλύτερα το σχέδιο.",
  "The draft was not saved: {error}": "Το πρόχειρο δεν αποθηκεύτηκε: {error}",
  "The earlier version is back; the history keeps the one it replaced.": "Η προηγούμενη εκδοχή επανήλθε· το ιστορικό κρατά αυτήν που αντικατέστησε.",
