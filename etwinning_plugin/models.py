@@ -38,6 +38,8 @@ class PartnershipCard(models.Model):
     published = models.BooleanField(default=True)
     # The language of the pages the teacher saved the card from: their notifications come in it.
     language = models.CharField(max_length=8, blank=True)
+    # The partner block the card was saved in, so that shared steps can link learners to it.
+    partner_block = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

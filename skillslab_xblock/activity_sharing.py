@@ -17,7 +17,7 @@ from . import worksheet
 from .activity_choice import CHOICE
 from .collaboration import parse_version, rejected_from
 from .i18n import N_
-from .mixins import RequestRejected, learner_json_handler
+from .mixins import RequestRejected, dom_id_of, learner_json_handler
 
 WORKSHEET = "worksheet"
 
@@ -46,7 +46,7 @@ class SharedWorksheetMixin:
             ref, partnership = self.document_ref(WORKSHEET, shared=True)
         except RequestRejected:
             state = self.individual_learner_state()
-            state["shared"] = {"needs_partnership": True}
+            state["shared"] = {"needs_partnership": True, "partners_url": self.partners_url()}
             return state
         learner_id = self.learner_id()
         document = api.document_state(ref, learner_id)
@@ -70,6 +70,18 @@ class SharedWorksheetMixin:
             "shared": {"needs_partnership": False, "version": document.version,
                        "schools": partnership.schools, "partnership": partnership.id},
         }
+
+    def partners_url(self) -> str:
+        """
+        Where the course's partner block is: the LMS's ``/courses/<course>/jump_to/<usage>`` (the
+        block's own unit), or an anchor on the page where blocks share one (the SDK workbench).
+        """
+        usage = api.partner_block_of(self.course_key)
+        if not usage:
+            return ""
+        if getattr(self.scope_ids.usage_id, "course_key", None) is not None:
+            return f"/courses/{self.course_key}/jump_to/{usage}"
+        return "#" + dom_id_of(usage)
 
     def catch_up_completion(self, document: api.DocumentState) -> None:
         """Give this partner the completion (and grade) their partnership earned, once per submission."""

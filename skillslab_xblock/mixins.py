@@ -121,6 +121,11 @@ def learner_key_of(user_state) -> str | None:
     return (user_state.state or {}).get("learner_key")
 
 
+def dom_id_of(usage_id) -> str:
+    """A block's element id on a page, from its usage id (two blocks on one page never share one)."""
+    return "skl-" + "".join(ch if ch.isalnum() else "-" for ch in str(usage_id))
+
+
 def json_response(body: Any, status: int = 200) -> Response:
     return Response(json.dumps(body), status=status, content_type="application/json", charset="utf8")
 
@@ -289,7 +294,7 @@ class SkillsLabBlockMixin:
     @property
     def dom_id(self) -> str:
         """A per-instance prefix for element ids, so two blocks on one page never share an id."""
-        return "skl-" + "".join(ch if ch.isalnum() else "-" for ch in str(self.scope_ids.usage_id))
+        return dom_id_of(self.scope_ids.usage_id)
 
     @staticmethod
     def resource_string(path: str) -> str:

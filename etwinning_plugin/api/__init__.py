@@ -40,6 +40,7 @@ from .partnerships import (
     leave,
     owner_key_for_learner,
     owner_key_for_partnership,
+    partner_block_of,
     partnership_of,
     respond,
     save_card,
@@ -54,7 +55,8 @@ __all__ = [
     "InvitationInfo",
     "Member", "PartnershipInfo", "Refused", "RevisionInfo", "SaveResult", "SubmittedStep", "course_collaboration",
     "document_state", "get_card", "history", "invitations", "invite", "leave", "owner_key_for_learner",
-    "owner_key_for_partnership", "partnership_of", "record_step_submission", "respond", "restore_revision", "save_card",
+    "owner_key_for_partnership", "partner_block_of", "partnership_of", "record_step_submission", "respond",
+    "restore_revision", "save_card",
     "save_document", "search_cards", "submit_document", "submitted_steps", "team_partnership", "withdraw",
     "registrations", "surveys", "documents_report_completion",
 ]

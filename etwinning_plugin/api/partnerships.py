@@ -79,19 +79,28 @@ CARD_FIELDS = ("teacher_name", "school_name", "school_level", "country", "region
                "sub_themes", "message", "published")
 
 
+def partner_block_of(course_key: str) -> str:
+    """The usage key of the course's partner block (where its cards were last saved), or ""."""
+    return PartnershipCard.objects.filter(course_key=course_key).exclude(partner_block="") \
+        .order_by("-updated_at").values_list("partner_block", flat=True).first() or ""
+
+
 def get_card(course_key: str, learner_id: str) -> Card | None:
     card = PartnershipCard.objects.filter(course_key=course_key, learner_id=learner_id).first()
     return _card(card) if card else None
 
 
-def save_card(course_key: str, learner_id: str, values: dict, language: str = "") -> Card:
+def save_card(course_key: str, learner_id: str, values: dict, language: str = "", partner_block: str = "") -> Card:
     """
-    Create or replace the learner's card; ``values`` are already validated by the block, and
-    ``language`` is the language of the learner's pages (their notifications come in it).
+    Create or replace the learner's card; ``values`` are already validated by the block,
+    ``language`` is the language of the learner's pages (their notifications come in it) and
+    ``partner_block`` the usage key of the block the card was saved in.
     """
     stored = {name: values[name] for name in CARD_FIELDS if name in values}
     if language:
         stored["language"] = language
+    if partner_block:
+        stored["partner_block"] = partner_block[:255]
     for name in ("languages", "cycles", "sub_themes"):
         if name in stored:
             stored[name] = _padded(stored[name])

@@ -1,4 +1,4 @@
-"""The language a teacher's notifications are written in."""
+"""The language a teacher's notifications are written in, and where the partner block is."""
 
 from django.db import migrations, models
 
@@ -9,4 +9,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(model_name="partnershipcard", name="language",
                             field=models.CharField(blank=True, max_length=8)),
+        migrations.AddField(model_name="partnershipcard", name="partner_block",
+                            field=models.CharField(blank=True, max_length=255)),
     ]

@@ -245,3 +245,14 @@ def test_an_open_edx_team_shares_the_worksheet(course, people):
     status, state = call_handler(runtime, runtime.load(usage_id, luis.id), "shared_state", {})
     assert state["worksheet"]["goal"]["shared_goal"] == "Compare our rivers"
     assert {course_id for _user, course_id, _topic in teams.asked} == {course.key}
+
+
+def test_in_the_lms_a_shared_step_links_to_the_partner_blocks_unit(course, people):
+    """lms/urls.py: ``courses/<course_key>/jump_to/<location>`` opens the unit a block is in."""
+    partners = course.import_olx(BLOCK_OLX["etwinning_partners"])
+    step = course.import_olx(BLOCK_OLX["skillslab_activity"].replace('weight="2.0"', 'collaboration_mode="shared"'))
+    runtime, block = learner(course, people["luis"], partners)
+    assert call_handler(runtime, block, *VALID_SUBMISSIONS["etwinning_partners"])[0] == 200
+    runtime, block = learner(course, people["anna"], step)
+    state = call_handler(runtime, block, "shared_state", {})[1]
+    assert state["shared"]["partners_url"] == f"/courses/{course.key}/jump_to/{partners}"

@@ -4,7 +4,7 @@ import pytest
 
 from etwinning_plugin import api
 from skillslab_xblock.scenarios import activity_olx
-from tests.conftest import make_partnership
+from tests.conftest import CARDS, make_partnership
 from tests.workbench import capture_events, published_events
 
 
@@ -149,3 +149,18 @@ def test_every_partner_gets_the_grade_and_a_report_row(scenario_factory, complet
     assert set(rows) == {"anna", "luis"}
     assert rows["luis"]["Partner schools"] == "1st Primary School of Patras; Escola Básica de Braga"
     assert rows["luis"]["Quality Label criteria addressed"] == "5/5"
+
+
+def test_join_a_partnership_first_points_to_the_partner_block(scenario_factory):
+    """In the LMS the link is the partner block's unit (jump_to); where blocks share a page, its anchor."""
+    from skillslab_xblock.scenarios import demo_course
+
+    course = scenario_factory(demo_course("en"), "etwinning_partners")
+    step = course.usage_ids("skillslab_activity")[0]
+    before = course.post("shared_state", {}, student="eva", usage_id=step).body["shared"]
+    assert before == {"needs_partnership": True, "partners_url": ""}  # no card saved yet: nowhere known
+    course.post("save_card", CARDS["luis"], student="luis")
+    after = course.post("shared_state", {}, student="eva", usage_id=step).body["shared"]
+    from skillslab_xblock.mixins import dom_id_of
+
+    assert after["partners_url"] == "#" + dom_id_of(course.usage_id)

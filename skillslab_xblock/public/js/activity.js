@@ -486,11 +486,12 @@ function SkillsLabActivity(runtime, element, args) {
       if (response.ok && response.data.shared && !response.data.shared.needs_partnership) { unlock(response.data); }
     });
   }
-  var partnerBlock = document.querySelector(".skl-partners[id]");
   var needsNotice = block.querySelector("[data-needs-partnership]");
-  if (waitingForPartners && partnerBlock && needsNotice) {  // the partner block is on this page: link to it
+  var partnersUrl = waitingForPartners && (args.state.shared.partners_url ||
+    (document.querySelector(".skl-partners[id]") ? "#" + document.querySelector(".skl-partners[id]").id : ""));
+  if (partnersUrl && needsNotice) {  // the course's partner block: its unit, or this page
     var link = document.createElement("a");
-    link.href = "#" + partnerBlock.id;
+    link.href = partnersUrl;
     link.textContent = gettext("Find partner schools");
     needsNotice.appendChild(document.createTextNode(" "));
     needsNotice.appendChild(link);
