@@ -117,10 +117,21 @@ class SharedWorksheetMixin:
 
     @learner_json_handler
     def shared_state(self, data: dict, suffix: str = "") -> dict:
-        """The partnership's worksheet as it is now, for the page to pick up partners' changes."""
+        """
+        The partnership's worksheet as it is now, for the page to pick up partners' changes. A page
+        that sends the version it shows (``known_version``) gets a short ``unchanged`` answer while
+        nobody saved: open pages can ask every few seconds.
+        """
         if not self.is_shared:
             raise RequestRejected(400, N_("This activity is not shared."))
-        return self.shared_learner_state(catch_up=True)
+        known = data.get("known_version")
+        bad_version = known is not None and (isinstance(known, bool) or not isinstance(known, int))
+        if set(data) - {"known_version"} or bad_version:
+            raise RequestRejected(400, N_("Unexpected data in the request."))
+        state = self.shared_learner_state(catch_up=True)
+        if known is not None and (state.get("shared") or {}).get("version") == known:
+            return {"unchanged": True, "shared": {"version": known, "needs_partnership": False}}
+        return state
 
     @learner_json_handler
     def history(self, data: dict, suffix: str = "") -> dict:

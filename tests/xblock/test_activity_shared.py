@@ -164,3 +164,12 @@ def test_join_a_partnership_first_points_to_the_partner_block(scenario_factory):
     from skillslab_xblock.mixins import dom_id_of
 
     assert after["partners_url"] == "#" + dom_id_of(course.usage_id)
+
+
+def test_open_pages_ask_cheaply_while_nothing_changed(shared):
+    draft(shared, "anna", 0, goal={"shared_goal": "Rivers"})
+    assert shared.post("shared_state", {"known_version": 1}, student="luis").body == {
+        "unchanged": True, "shared": {"version": 1, "needs_partnership": False}}
+    changed = shared.post("shared_state", {"known_version": 0}, student="luis").body
+    assert changed["worksheet"]["goal"]["shared_goal"] == "Rivers"
+    assert shared.post("shared_state", {"known_version": "1"}, student="luis").status == 400

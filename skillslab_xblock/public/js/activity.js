@@ -452,8 +452,9 @@ function SkillsLabActivity(runtime, element, args) {
   }
 
   function refresh() {
-    return post(args.shared_state_url, {}).then(function (response) {
-      if (response.ok && !busy && response.data.shared && response.data.shared.version !== version) {
+    return post(args.shared_state_url, {known_version: version}).then(function (response) {
+      if (response.ok && !busy && !response.data.unchanged && response.data.shared &&
+          response.data.shared.version !== version) {
         if (response.data.shared.version < version) { return; }  // an answer older than the page
         version = response.data.shared.version;
         var changed = applyContent(response.data.worksheet);
