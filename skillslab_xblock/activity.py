@@ -180,9 +180,14 @@ class SkillsLabActivityBlock(SharedWorksheetMixin, ActivityChoiceMixin, Collabor
         frag.add_javascript_url(self.js_catalog_url())
         frag.add_javascript(self.resource_string("public/js/skillslab_common.js"))
         frag.add_javascript(self.resource_string("public/js/activity.js"))
+        shared = state.get("shared") or {}
         frag.initialize_js("SkillsLabActivity", {
             "language": self.language,
-            "state": state,
+            # No learner text in the script's arguments: runtimes write them into the page inside a
+            # <script> element, and not every runtime escapes "</" there (the SDK workbench does
+            # not). The page already shows the answers; the script reads them from its fields.
+            "state": {"shared": {key: shared[key] for key in ("version", "needs_partnership", "partners_url")
+                                 if key in shared}},
             "save_draft_url": self.runtime.handler_url(self, "save_draft"),
             "submit_url": self.runtime.handler_url(self, "submit"),
             "shared": self.is_shared,

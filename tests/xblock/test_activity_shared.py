@@ -173,3 +173,15 @@ def test_open_pages_ask_cheaply_while_nothing_changed(shared):
     changed = shared.post("shared_state", {"known_version": 0}, student="luis").body
     assert changed["worksheet"]["goal"]["shared_goal"] == "Rivers"
     assert shared.post("shared_state", {"known_version": "1"}, student="luis").status == 400
+
+
+def test_no_learner_text_goes_into_the_pages_script_arguments(shared):
+    """A runtime writes initialize_js's arguments inside a <script> element; the workbench does not escape them."""
+    import re
+
+    draft(shared, "anna", 0, goal={"shared_goal": "Rivers of Patras", "curriculum_link": "Geography </"},
+          partners={"roles": "script><b>Braga</b>"})
+    page = shared.render(student="luis")
+    scripts = " ".join(re.findall(r"<script[^>]*>(.*?)</script>", page, flags=re.S))
+    for text in ("Rivers of Patras", "Geography", "Braga", "1st Primary School of Patras"):
+        assert text not in scripts
