@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from importlib import resources
@@ -126,6 +127,29 @@ def dom_id_of(usage_id) -> str:
     return "skl-" + "".join(ch if ch.isalnum() else "-" for ch in str(usage_id))
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def has_unstorable_text(data: Any) -> bool:
+    """
+    True when any text in ``data`` (keys included) holds a lone UTF-16 surrogate: valid JSON
+    ("\\ud800"), but text no database stores and no page encodes. Walked without recursion, so
+    that a deeply nested body cannot exhaust the stack here either.
+    """
+    pending = [data]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
+
+
 def json_response(body: Any, status: int = 200) -> Response:
     return Response(json.dumps(body), status=status, content_type="application/json", charset="utf8")
 
@@ -159,10 +183,13 @@ def learner_json_handler(func: Callable | None = None, *, max_bytes: int = MAX_R
             return json_response({"error": _("The request is too large.")}, status=413)
         try:
             data = json.loads(body.decode("utf-8"))
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested too deep
             return json_response({"error": _("The request could not be read (malformed JSON).")}, status=400)
         if not isinstance(data, dict):
             return json_response({"error": _("The request must be a JSON object.")}, status=400)
+        if has_unstorable_text(data):
+            return json_response({"error": _("The request holds characters that cannot be stored. "
+                                              "Please type the text again.")}, status=400)
         try:
             if for_authors:
                 self._require_author()

@@ -386,6 +386,8 @@ def load_catalogue_text(text: str | bytes, taxonomy: Taxonomy | None = None) -> 
         document = json.loads(text)
     except (ValueError, UnicodeDecodeError) as exc:
         raise CatalogueError([ValidationProblem("", N_("not valid JSON: {detail}"), {"detail": str(exc)})]) from exc
+    except RecursionError as exc:
+        raise CatalogueError([ValidationProblem("", N_("the catalogue is nested too deeply to read"))]) from exc
     return parse_catalogue(document, taxonomy or default_taxonomy())
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from ..models import DocumentRevision, PartnershipCard, SharedDocument, StepSubmission
 from .errors import N_, Refused
+from .text import repaired
 
 
 @dataclass(frozen=True)
@@ -77,8 +78,8 @@ class DocumentRef:
 def _state(document: SharedDocument | None, learner_id: str) -> DocumentState:
     if document is None:
         return DocumentState(0, {}, None, {}, "", False)
-    return DocumentState(document.version, document.content, document.submitted_version,
-                         document.submitted_content,
+    return DocumentState(document.version, repaired(document.content), document.submitted_version,
+                         repaired(document.submitted_content),
                          document.submitted_at.isoformat() if document.submitted_at else "",
                          document.submitted_by == learner_id)
 
@@ -203,7 +204,8 @@ def history(ref: DocumentRef, limit: int = 50) -> list[RevisionInfo]:
     return [RevisionInfo(r.version, cards[r.author_id].school_name if r.author_id in cards else "",
                          cards[r.author_id].teacher_name if r.author_id in cards else "",
                          r.created_at.isoformat(),
-                         [FieldChange(f"{section}.{name}", (r.previous.get(section) or {}).get(name), value)
+                         [FieldChange(f"{section}.{name}", repaired((r.previous.get(section) or {}).get(name)),
+                                      repaired(value))
                           for section, fields in r.changes.items() for name, value in fields.items()])
             for r in revisions]
 
@@ -245,4 +247,4 @@ class SubmittedStep:
 def submitted_steps(course_key: str, owner_keys: list[str]) -> list[SubmittedStep]:
     """The steps submitted in the course by any of the owners (a partnership and its members alone)."""
     rows = StepSubmission.objects.filter(course_key=course_key, owner_key__in=owner_keys).order_by("submitted_at")
-    return [SubmittedStep(r.usage_key, r.title, r.answers, r.submitted_at.isoformat()) for r in rows]
+    return [SubmittedStep(r.usage_key, r.title, repaired(r.answers), r.submitted_at.isoformat()) for r in rows]
