@@ -1,7 +1,7 @@
 """
 A reference NSS receiver, for the demo and the tests (and for the NSS, as a reading of the contract):
 it checks the signature and the timestamp, stores each record once by its idempotency key, and shows
-what arrived. ``NSS_RECEIVER_FAULTS`` (a list of HTTP statuses, or "timeout") makes it answer the next
+what arrived. ``NSS_RECEIVER_FAULTS`` (a list of HTTP statuses, "timeout" or "redirect") makes it answer the next
 requests badly, to see delivery cope.
 """
 
@@ -37,6 +37,10 @@ def receive(request):
     fault = _fault()
     if fault == "timeout":
         time.sleep(float(getattr(settings, "NSS_RECEIVER_TIMEOUT_SLEEP", 3)))
+    elif fault == "redirect":  # a moved or hijacked address: 307 keeps the method and the body
+        response = JsonResponse({"error": "moved"}, status=307)
+        response["Location"] = request.build_absolute_uri(request.path) + "?redirected=1"
+        return response
     elif fault is not None and int(fault) != 409:  # a 409 means "already stored": it is answered below
         response = JsonResponse({"error": "injected fault"}, status=int(fault))
         if int(fault) == 429:

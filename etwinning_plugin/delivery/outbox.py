@@ -135,8 +135,10 @@ def deliver_once(batch_size: int | None = None, session: requests.Session | None
                contract.SIGNATURE_HEADER: contract.sign(body, timestamp)}
     response, error = None, ""
     try:
+        # Never follow a redirect: a 307 or 308 would send the signed batch wherever it points. A
+        # redirect is an answer like any other: kept on the records, and retried by the contract.
         response = (session or requests).post(
-            settings.ETWINNING_NSS_URL, data=body, headers=headers,
+            settings.ETWINNING_NSS_URL, data=body, headers=headers, allow_redirects=False,
             timeout=(settings.ETWINNING_CONNECT_TIMEOUT, settings.ETWINNING_READ_TIMEOUT))
     except requests.RequestException as failure:
         error = type(failure).__name__
@@ -147,6 +149,8 @@ def _settle(records: list[OutboxRecord], response: requests.Response | None, err
     now = timezone.now()
     status = response.status_code if response is not None else None
     answer = (response.text[:2000] if response is not None else error)
+    if status is not None and 300 <= status < 400:
+        answer = f"redirect to {response.headers.get('Location', '?')[:500]}: not followed"
     max_age = timedelta(seconds=getattr(settings, "ETWINNING_MAX_RECORD_AGE", 3 * 24 * 3600))
     delivered = retried = dead = 0
     with transaction.atomic():

@@ -99,3 +99,15 @@ def test_back_off_grows_and_is_capped():
     delays = [outbox.backoff(n, rng) for n in range(1, 15)]
     assert 30 <= delays[0] <= 37.5 and 60 <= delays[1] <= 75
     assert max(delays) <= outbox.MAX_DELAY * 1.25
+
+
+def test_a_redirect_is_not_followed_and_the_batch_is_retried(nss):
+    """A 307 would re-send the signed batch to wherever it points: never followed, kept, retried."""
+    enrol(2)
+    nss.NSS_RECEIVER_FAULTS = ["redirect"]
+    outcome = outbox.deliver_once()
+    assert (outcome.delivered, outcome.retried) == (0, 2)
+    record = OutboxRecord.objects.first()
+    assert record.state == "pending" and record.last_status == 307
+    assert "not followed" in record.last_error and "redirected=1" in record.last_error
+    assert ReceivedRecord.objects.count() == 0
