@@ -8,6 +8,7 @@ import io
 from django.utils.translation import gettext as _
 from edx_rest_framework_extensions.auth.jwt.authentication import JwtAuthentication
 from edx_rest_framework_extensions.auth.session.authentication import SessionAuthenticationAllowInactiveUser
+from edx_rest_framework_extensions.permissions import NotJwtRestrictedApplication
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -44,7 +45,9 @@ class CourseFiguresView(APIView):
 
     # JWT first: its WWW-Authenticate header makes an anonymous request a 401, not a 403.
     authentication_classes = (JwtAuthentication, SessionAuthenticationAllowInactiveUser)
-    permission_classes = (CanReadCourseFigures,)
+    # A restricted OAuth application's token (is_restricted: limited scopes and org filters) is
+    # refused, as the platform's own APIs refuse it unless they check its scopes and filters.
+    permission_classes = (NotJwtRestrictedApplication, CanReadCourseFigures)
     renderer_classes = (JSONRenderer, FiguresCSVRenderer)
 
     def get(self, request, course_id: str):

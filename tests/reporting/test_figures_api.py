@@ -115,3 +115,20 @@ def test_the_malformed_course_id_error_is_in_the_users_language(client):
     login(client, "global", is_staff=True)
     response = client.get("/etwinning/api/v1/courses/<script>/figures/", HTTP_ACCEPT_LANGUAGE="el")
     assert response.status_code == 400 and "αναγνωριστικό μαθήματος" in response.json()["error"]
+
+
+def test_a_restricted_applications_jwt_gets_403_even_for_staff(client):
+    """A JWT of a restricted OAuth application (is_restricted, limited scopes and org filters), as
+    edx-drf-extensions flags it, is refused, as the platform's own APIs refuse it."""
+    from django.conf import settings
+    from jwt.algorithms import RSAAlgorithm
+
+    nss = User.objects.create_user(username="nss-service")
+    nss.groups.add(Group.objects.get_or_create(name=NSS_STAFF_GROUP)[0])
+    now = int(time.time())
+    payload = {"iss": "http://lms.test/oauth2", "aud": "lms-key", "preferred_username": "nss-service",
+               "email": "nss@nss.test", "iat": now, "exp": now + 600, "version": "1.2.0",
+               "is_restricted": True, "scopes": ["profile"], "filters": ["content_org:OtherOrg"]}
+    token = jwt.encode(payload, RSAAlgorithm.from_jwk(settings.JWT_PRIVATE_SIGNING_JWK), algorithm="RS512")
+    assert get_with_jwt(client, token).status_code == 403
+    assert client.get(URL + "csv/", HTTP_AUTHORIZATION=f"JWT {token}").status_code == 403
