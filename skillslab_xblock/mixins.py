@@ -102,10 +102,19 @@ def has_passed(moment: datetime | None) -> bool:
     return bool(moment and datetime.now(UTC) > moment)
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A report cell a spreadsheet will not run as a formula: text starting like one gets a leading "'"."""
+    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+
+
 def report_rows(user_states, limit_responses: int | None, row_of: Callable) -> Iterator[tuple[str, dict]]:
     """
     The body of every block's ``generate_report_data``: ``(username, row)`` for each user state
     ``row_of`` makes a row of (None: no row for that learner), at most ``limit_responses`` rows.
+    Every cell is ``spreadsheet_safe``: the instructor opens the report in a spreadsheet.
     """
     count = 0
     for user_state in user_states:
@@ -114,7 +123,7 @@ def report_rows(user_states, limit_responses: int | None, row_of: Callable) -> I
         row = row_of(user_state)
         if row is not None:
             count += 1
-            yield user_state.username, row
+            yield user_state.username, {key: spreadsheet_safe(value) for key, value in row.items()}
 
 
 def learner_key_of(user_state) -> str | None:

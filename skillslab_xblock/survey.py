@@ -31,6 +31,7 @@ from .mixins import (
     learner_json_handler,
     learner_key_of,
     report_rows,
+    spreadsheet_safe,
 )
 from .taxonomy import localized
 from .worksheet import clean_plain_text, render_message
@@ -276,7 +277,7 @@ class EtwinningSurveyBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockM
         writer.writerow(["item", "text", "answered", "1", "2", "3", "4", "5", "positive (4-5)",
                          "percent positive", "responses"])
         for item in results["items"]:
-            writer.writerow([item["key"], _csv_safe(item["text"]), item["answered"], *item["counts"],
+            writer.writerow([item["key"], spreadsheet_safe(item["text"]), item["answered"], *item["counts"],
                              item["positive"],
                              "" if item["percent_positive"] is None else f"{item['percent_positive']:.2f}",
                              results["responses"]])
@@ -379,11 +380,6 @@ class EtwinningSurveyBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockM
                     "comment": response.comment, "submitted_at": response.submitted_at}
 
         yield from report_rows(states, limit_responses, row_of)
-
-
-def _csv_safe(text: str) -> str:
-    """A cell a spreadsheet will not run as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def items_to_text(items: list[dict]) -> str:
