@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from pathlib import Path
 
 from web_fragments.fragment import Fragment
@@ -217,8 +218,10 @@ class ActivityAuthoringMixin:
         if weight in ("", None):
             cleaned["weight"] = None
         else:
-            try:
-                number = float(weight) if not isinstance(weight, bool) else None
+            try:  # a number, or its text in ASCII ("1.0"; float() would also read "²" or "١")
+                number = None if isinstance(weight, bool) or (
+                    isinstance(weight, str) and not re.fullmatch(r"\s*[0-9]+(\.[0-9]*)?\s*", weight)) \
+                    else float(weight)
             except (TypeError, ValueError):
                 number = None
             if number is None or not 0 <= number <= 100 or math.isnan(number):

@@ -72,10 +72,10 @@ def clean_utc_datetime(block, data: dict, name: str, values: dict, errors: dict)
         if not isinstance(value, str):
             raise ValueError(value)
         parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
+        # 0001-01-01T00:00+05:00 and 9999-12-31T23:59-05:00 have no UTC time within datetime's range
+        values[name] = parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    except (ValueError, OverflowError):
         errors[name] = block.translator.gettext(DATE_TIME_HELP)
-        return
-    values[name] = parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def editor_datetime(moment: datetime | None) -> str:

@@ -32,7 +32,7 @@ from .mixins import (
     report_rows,
 )
 from .taxonomy import default_taxonomy
-from .worksheet import clean_plain_text, render_message
+from .worksheet import clean_plain_text, is_ascii_number, render_message
 
 # Languages a school may work in, by their own names (as language pickers show them).
 LANGUAGES = (
@@ -305,7 +305,7 @@ class EtwinningPartnersBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBloc
         if error or not name:
             errors["display_name"] = render_message(error or N_("This field is required."), gettext)
         size = data.get("max_schools", self.max_schools)
-        if isinstance(size, str) and size.strip().isdigit():  # from OLX
+        if isinstance(size, str) and is_ascii_number(size):  # from OLX
             size = int(size)
         if isinstance(size, bool) or not isinstance(size, int) or not 2 <= size <= 20:
             errors["max_schools"] = self._("Enter a whole number from 2 to 20.")

@@ -43,11 +43,16 @@ def clean_profile_url(value) -> tuple[str | None, str | None]:
         return None, error
     if not text:
         return None, N_("This field is required.")
-    parts = urlsplit(text)
+    refused = N_("Enter the address of your profile on the European School Education Platform, "
+                 "starting with https://school-education.ec.europa.eu/")
+    try:  # an unclosed "[" or a port that is no number raise here, not at urlsplit's caller
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        return None, refused
     if parts.scheme != "https" or (parts.hostname or "").lower() != ESEP_HOST or len(parts.path) < 2 \
-            or any(ch.isspace() for ch in text) or parts.username or parts.password or parts.port:
-        return None, N_("Enter the address of your profile on the European School Education Platform, "
-                        "starting with https://school-education.ec.europa.eu/")
+            or any(ch.isspace() for ch in text) or parts.username or parts.password or port:
+        return None, refused
     return text, None
 
 

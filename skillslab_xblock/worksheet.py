@@ -80,6 +80,11 @@ def tools() -> tuple[Tool, ...]:
                       t["note"]) for t in raw["tools"])
 
 
+def is_ascii_number(text: str) -> bool:
+    """Digits 0-9 only: int() and float() also read "²", "①" or "٣", which no one typed as a number here."""
+    return bool(re.fullmatch(r"\s*[0-9]+\s*", text))
+
+
 def tool(tool_id: str) -> Tool | None:
     return next((t for t in tools() if t.id == tool_id), None)
 
@@ -207,12 +212,10 @@ def clean_field(field: Field, value: Any, school_levels: tuple[str, ...]) -> tup
     if field.kind == "count":
         if value in ("", None):
             return None, None
-        if isinstance(value, bool) or not isinstance(value, (int, str)):
+        if isinstance(value, bool) or not isinstance(value, (int, str)) or \
+                (isinstance(value, str) and not is_ascii_number(value)):
             return None, N_("Must be a whole number.")
-        try:
-            number = int(value)
-        except ValueError:
-            return None, N_("Must be a whole number.")
+        number = int(value)
         if not 2 <= number <= MAX_SCHOOLS:
             return None, (N_("An eTwinning activity needs from 2 to {max} schools."), {"max": MAX_SCHOOLS})
         return number, None
