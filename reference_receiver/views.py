@@ -8,9 +8,11 @@ requests badly, to see delivery cope.
 import hashlib
 import hmac
 import json
+import re
 import time
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpResponse, JsonResponse
@@ -49,16 +51,28 @@ def receive(request):
     secret = settings.NSS_RECEIVER_SECRET.encode()
     timestamp = request.headers.get("X-NSS-Timestamp", "")
     signature = request.headers.get("X-NSS-Signature", "")
-    if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > MAX_SKEW:
+    # ASCII digits of a plausible length only ("²" is a digit to str.isdigit, and 400 nines are no time)
+    if not re.fullmatch(r"[0-9]{1,12}", timestamp) or abs(time.time() - int(timestamp)) > MAX_SKEW:
         return JsonResponse({"error": "missing or stale timestamp"}, status=401)
     expected = hmac.new(secret, timestamp.encode() + b"." + request.body, hashlib.sha256).hexdigest()
-    if not hmac.compare_digest(expected, signature):
+    if not hmac.compare_digest(expected.encode(), signature.encode("utf-8", "replace")):
         return JsonResponse({"error": "bad signature"}, status=401)
+    # A signature is good once: a request replayed within the timestamp window is refused, and nothing
+    # of it counts again. 409 is the contract's "already have these": a sender's own retry of a batch
+    # that was stored, signed within the same second, is settled as delivered, which it was.
+    seen = f"nss-receiver:signature:{signature}"
+    if cache.get(seen):
+        return JsonResponse({"error": "this signature was already used"}, status=409)
     try:
         batch = json.loads(request.body)
         records = batch["records"]
-        assert batch["schema_version"] == "1.0" and isinstance(records, list)
-    except (ValueError, KeyError, TypeError, AssertionError):
+        valid = batch["schema_version"] == "1.0" and isinstance(records, list) and all(
+            isinstance(r, dict) and isinstance(r.get("idempotency_key"), str) and 0 < len(r["idempotency_key"]) <= 64
+            and isinstance(r.get("type"), str) and 0 < len(r["type"]) <= 50
+            and isinstance(r.get("course_id", ""), str) and len(r.get("course_id", "")) <= 255 for r in records)
+    except (ValueError, KeyError, TypeError, RecursionError):
+        valid = False
+    if not valid:  # refused whole: nothing of a malformed batch is stored
         return JsonResponse({"error": "not a batch of schema 1.0"}, status=400)
     stored = duplicates = 0
     for record in records:
@@ -71,6 +85,7 @@ def receive(request):
             ReceivedRecord.objects.filter(idempotency_key=record["idempotency_key"]) \
                 .update(deliveries=F("deliveries") + 1)
             duplicates += 1
+    cache.set(seen, 1, timeout=2 * MAX_SKEW)  # once stored: a request that failed may be sent again
     if fault is not None and fault != "timeout" and int(fault) == 409:
         return JsonResponse({"stored": stored, "duplicates": duplicates}, status=409)
     return JsonResponse({"stored": stored, "duplicates": duplicates})
