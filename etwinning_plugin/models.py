@@ -130,6 +130,8 @@ class SharedDocument(models.Model):
     submitted_content = models.JSONField(default=dict)
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.CharField(max_length=255, blank=True)
+    # The owner's members when it was submitted: they (and not who joins later) earn its completion.
+    submitted_members = models.JSONField(default=list)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -85,7 +85,8 @@ class SharedWorksheetMixin:
 
     def catch_up_completion(self, document: api.DocumentState) -> None:
         """Give this partner the completion (and grade) their partnership earned, once per submission."""
-        if document.submitted_version is not None and self.shared_completion_version != document.submitted_version:
+        if document.submitted_version is not None and document.submitted_for_me \
+                and self.shared_completion_version != document.submitted_version:
             self.shared_completion_version = document.submitted_version
             self.publish_submission(document.submitted_content)
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from ..models import DocumentRevision, PartnershipCard, SharedDocument, StepSubmission
 from .errors import N_, Refused
+from .partnerships import owner_members
 from .text import repaired
 
 
@@ -20,6 +21,7 @@ class DocumentState:
     submitted_content: dict
     submitted_at: str
     submitted_by_me: bool
+    submitted_for_me: bool = False  # the learner was a member when it was submitted
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,9 @@ def _state(document: SharedDocument | None, learner_id: str) -> DocumentState:
     return DocumentState(document.version, repaired(document.content), document.submitted_version,
                          repaired(document.submitted_content),
                          document.submitted_at.isoformat() if document.submitted_at else "",
-                         document.submitted_by == learner_id)
+                         document.submitted_by == learner_id,
+                         # documents submitted before members were kept: everyone in it then was a member
+                         learner_id in document.submitted_members if document.submitted_members else True)
 
 
 def document_state(ref: DocumentRef, learner_id: str) -> DocumentState:
@@ -190,8 +194,9 @@ def submit_document(ref: DocumentRef, learner_id: str, version: int, title: str)
         now = timezone.now()
         document.submitted_version, document.submitted_content = document.version, document.content
         document.submitted_at, document.submitted_by = now, learner_id
+        document.submitted_members = owner_members(ref.owner_key)
         document.save(update_fields=["submitted_version", "submitted_content", "submitted_at", "submitted_by",
-                                     "updated_at"])
+                                     "submitted_members", "updated_at"])
         record_step_submission(ref, title, document.content, learner_id, now)
         return _state(document, learner_id)
 
@@ -228,7 +233,6 @@ def report_completion(ref: DocumentRef, kind: str, title: str, when=None) -> Non
     """Queue a step or plan completion for the NSS, naming every member of the owner (by pseudonym)."""
     from ..delivery import contract  # noqa: PLC0415 - reporting is optional at import time
     from ..delivery.outbox import queue  # noqa: PLC0415
-    from .partnerships import owner_members  # noqa: PLC0415
 
     if contract.reporting_configured():
         queue(contract.step_completion_record(ref.course_key, ref.usage_key, kind=kind, title=title,

@@ -185,3 +185,19 @@ def test_no_learner_text_goes_into_the_pages_script_arguments(shared):
     scripts = " ".join(re.findall(r"<script[^>]*>(.*?)</script>", page, flags=re.S))
     for text in ("Rivers of Patras", "Geography", "Braga", "1st Primary School of Patras"):
         assert text not in scripts
+
+
+def test_a_partner_who_joins_after_the_submission_gets_no_completion_for_it(shared, complete_worksheet, caplog):
+    """Completion and the grade go to the members at submission time, not to whoever joins later."""
+    capture_events(caplog)
+    draft(shared, "anna", 0, **complete_worksheet)
+    assert shared.post("submit", {"worksheet": {}, "base_version": 1}, student="anna").status == 200
+    api.save_card(shared.course_key, "eva", {**CARDS["eva"], "school_level": "primary_upper"})
+    api.invite(shared.course_key, "anna", api.get_card(shared.course_key, "eva").id, "", 6)
+    received, _sent = api.invitations(shared.course_key, "eva")
+    api.respond(shared.course_key, "eva", received[0].id, accept=True, max_size=6)
+    assert shared.post("shared_state", {}, student="eva").status == 200
+    assert shared.block("eva").shared_completion_version == 0
+    shared.post("shared_state", {}, student="luis")  # a member at submission time gets it
+    assert shared.block("luis").shared_completion_version > 0
+    assert published_events(caplog).count(("completion", {"completion": 1.0})) == 2  # Anna and Luís
