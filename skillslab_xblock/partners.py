@@ -197,7 +197,11 @@ class EtwinningPartnersBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBloc
     def save_card(self, data: dict, suffix: str = "") -> dict:
         values = self.clean_card(data)
         self.learner_key = self.learner_id()
-        api.save_card(self.course_key, self.learner_key, values, language=self.language, partner_block=self.usage_key)
+        try:
+            api.save_card(self.course_key, self.learner_key, values, language=self.language,
+                          partner_block=self.usage_key)
+        except api.Refused as refused:
+            raise rejected_from(refused) from refused
         return self._result(N_("Your partnership card is saved.") if values["published"]
                             else N_("Your card is saved and hidden from other learners."))
 

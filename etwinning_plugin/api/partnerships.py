@@ -105,6 +105,13 @@ def save_card(course_key: str, learner_id: str, values: dict, language: str = ""
         if name in stored:
             stored[name] = _padded(stored[name])
     with transaction.atomic():
+        membership = _active_membership(course_key, learner_id)
+        if membership and "school_name" in stored:
+            # checked on joining, and again here: a member must not become a second copy of a partner school
+            others = list(membership.partnership.members.filter(left_at__isnull=True).exclude(learner_id=learner_id))
+            if not _schools_differ(others, stored["school_name"]):
+                raise Refused(N_("Another school of your partnership has this name: a partnership brings together "
+                                 "different schools."), status=409)
         card, _created = PartnershipCard.objects.update_or_create(
             course_key=course_key, learner_id=learner_id, defaults=stored)
         # A member's school name follows their card.

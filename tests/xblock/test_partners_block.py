@@ -176,3 +176,14 @@ def test_an_empty_search_says_what_to_widen(partners):
     assert nobody.body["total"] == 2  # eva sees anna and luis
     alone = partners.post("search", {"country": "XX"}, student="anna")
     assert alone.status == 400
+
+
+def test_a_member_cannot_rename_their_school_to_a_partners(partners):
+    """A partnership brings together different schools: checked on joining, and again on every card save."""
+    from tests.conftest import make_partnership
+
+    make_partnership(partners.course_key, "anna", "luis")
+    result = save(partners, "luis", school_name=" 1st primary school of  PATRAS ")
+    assert result.status == 409 and result.error.startswith("Another school of your partnership has this name")
+    assert api.get_card(partners.course_key, "luis").school_name == "Escola Básica de Braga"
+    assert save(partners, "luis", school_name="Escola Básica de Braga (Centro)").status == 200
