@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Case, IntegerField, Q, Value, When
@@ -11,6 +12,8 @@ from django.utils import timezone
 from .. import notifications
 from ..models import Invitation, Partnership, PartnershipCard, PartnershipMember
 from .errors import N_, Refused
+
+INVITE_AGAIN_AFTER = timedelta(days=7)  # after a school declined an invitation
 
 
 @dataclass(frozen=True)
@@ -246,6 +249,13 @@ def invite(course_key: str, learner_id: str, card_id: str, message: str, max_siz
         if Invitation.objects.filter(course_key=course_key, from_id=learner_id, to_id=target.learner_id,
                                      status=Invitation.PENDING).exists():
             raise Refused(N_("You have already invited this school."))
+        # A school that declined is not asked again at once: decline-and-invite cannot repeat without end.
+        if Invitation.objects.filter(course_key=course_key, from_id=learner_id, to_id=target.learner_id,
+                                     status=Invitation.DECLINED,
+                                     responded_at__gt=timezone.now() - INVITE_AGAIN_AFTER).exists():
+            raise Refused(N_("This school declined your invitation recently: you can invite it again after "
+                             "{days} days. Meanwhile, look for other schools."), status=429,
+                          days=INVITE_AGAIN_AFTER.days)
         invitation = Invitation.objects.create(course_key=course_key, from_id=learner_id, to_id=target.learner_id,
                                                message=message)
         notifications.queue_notice(notifications.RECEIVED, course_key, to_id=target.learner_id, from_card=mine,

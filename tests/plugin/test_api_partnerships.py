@@ -143,3 +143,24 @@ def test_schools_already_in_the_partnership_are_not_offered_again():
     assert [c.school_name for c in cards] == ["Gymnázium Brno"] and total == 1
     assert {c.school_name for c in api.search_cards(COURSE, "eva")[0]} == {
         "Escola Básica de Braga", "1st Primary School of Patras"}  # others still find both
+
+
+def test_a_declined_invitation_cannot_be_repeated_at_once():
+    """Decline-and-invite cannot repeat without end: the same school can be invited again after a cool-down."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from etwinning_plugin.models import Invitation
+
+    card("anna")
+    card("luis")
+    anna_card = api.get_card(COURSE, "anna").id
+    api.invite(COURSE, "luis", anna_card, "", 4)
+    received, _sent = api.invitations(COURSE, "anna")
+    api.respond(COURSE, "anna", received[0].id, accept=False, max_size=4)
+    with pytest.raises(api.Refused) as refused:
+        api.invite(COURSE, "luis", anna_card, "Please?", 4)
+    assert refused.value.status == 429
+    Invitation.objects.update(responded_at=timezone.now() - timedelta(days=8))
+    assert api.invite(COURSE, "luis", anna_card, "A new idea: rivers and music.", 4)
