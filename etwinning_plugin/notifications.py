@@ -12,6 +12,7 @@ Celery task once the change that caused it is committed: never in the learner's 
 from __future__ import annotations
 
 import logging
+import re
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -57,7 +58,9 @@ def send_notice(kind: str, course_key: str, *, to_id: str, school: str, teacher:
 
     if kind not in KINDS:
         raise ValueError(kind)
-    user = get_user_model().objects.filter(pk=int(to_id)).first() if str(to_id).isdigit() else None
+    # a platform user id (ASCII digits); the SDK workbench's learners are names, and have no account
+    user = get_user_model().objects.filter(pk=int(to_id)).first() if re.fullmatch(r"[0-9]{1,18}", str(to_id)) \
+        else None
     if user is None or not user.email or not user.is_active:
         log.info("eTwinning: no notice for learner %s (no active account with an e-mail address)", to_id)
         return False
