@@ -12,10 +12,11 @@ import re
 import time
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -93,6 +94,11 @@ def receive(request):
 
 @require_GET
 def arrivals(request):
+    """What arrived (consented profile URLs included): for staff only; others sign in at the admin first."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), login_url="/admin/login/")
+    if not request.user.is_staff:
+        return HttpResponseForbidden("Only staff can read what the NSS received.")
     records = ReceivedRecord.objects.order_by("-received_at")[:200]
     if request.GET.get("format") == "json":
         return JsonResponse({"count": ReceivedRecord.objects.count(),

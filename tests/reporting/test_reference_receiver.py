@@ -59,3 +59,19 @@ def test_a_replayed_request_is_refused(client, settings):
     replay = post(client, body, headers)
     assert replay.status_code == 409 and replay.json()["error"] == "this signature was already used"
     assert ReceivedRecord.objects.get().deliveries == 1  # the replay counted for nothing
+
+
+def test_the_arrivals_page_is_for_staff(client):
+    """What arrived names teachers' profiles when they consented: staff only, as the NSS's own pages would be."""
+    from django.contrib.auth.models import User
+
+    ReceivedRecord.objects.create(idempotency_key="k1", record_type="registration", payload={
+        "profile_url": "https://school-education.ec.europa.eu/en/people/anna"})
+    anonymous = client.get("/nss/")
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/admin/login/")
+    assert client.get("/nss/", {"format": "json"}).status_code == 302
+    client.force_login(User.objects.create_user("learner", password="x"))
+    assert client.get("/nss/").status_code == 403
+    client.force_login(User.objects.create_user("nss", password="x", is_staff=True))
+    page = client.get("/nss/", {"format": "json"})
+    assert page.status_code == 200 and page.json()["count"] == 1
