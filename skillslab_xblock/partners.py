@@ -75,12 +75,13 @@ class EtwinningPartnersBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBloc
 
     @XBlock.supports("multi_device")  # the mobile apps show the block (in a web view)
     def student_view(self, context=None) -> Fragment:
+        sections = self.sections() if self.current_user_id else {}  # rendered once: the page and its stamp
         frag = Fragment(self.render_template("partners/student.html", {
             "block_id": self.dom_id,
             "language": self.language,
             "display_name": self.shown_display_name(),
             "signed_in": bool(self.current_user_id),
-            "sections": self.sections() if self.current_user_id else {},
+            "sections": sections,
             "card": api.get_card(self.course_key, self.current_user_id) if self.current_user_id else None,
             "taxonomy": default_taxonomy().as_dict(self.language),
             "languages": LANGUAGES,
@@ -96,7 +97,7 @@ class EtwinningPartnersBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBloc
             "urls": {name: self.runtime.handler_url(self, name)
                      for name in ("save_card", "search", "invite", "respond", "withdraw", "leave", "current")},
             "poll_seconds": self.settings_bucket().get("poll_seconds", 5),
-            "stamp": stamp_of(self.sections()) if self.current_user_id else "",
+            "stamp": stamp_of(sections) if sections else "",
         })
         return frag
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from skillslab_xblock.scenarios import demo_course
-from tests.browser.test_partners_and_shared_worksheet import dom_id, publish_card
+from tests.browser.test_partners_and_shared_worksheet import dom_id, two_teachers_with_cards
 from tests.workbench import WorkbenchScenario
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,13 +26,7 @@ def course(transactional_db, settings):
 def test_an_invitation_and_its_acceptance_reach_open_pages(live_server, browser, course):
     partners_id = dom_id(course.usage_id)
     step_id = dom_id(course.usage_ids("skillslab_activity")[0])
-    url = f"{live_server.url}/scenario/{course.name}/?lang=en&student="
-    anna_context, luis_context = browser.new_context(), browser.new_context()
-    anna, luis = anna_context.new_page(), luis_context.new_page()
-    anna.goto(url + "anna")
-    publish_card(anna, partners_id, "Anna", "1st Primary School of Patras", "Greece", "el")
-    luis.goto(url + "luis")
-    publish_card(luis, partners_id, "Luís", "Escola Básica de Braga", "Portugal", "pt")
+    (anna_context, anna), (luis_context, luis) = two_teachers_with_cards(live_server, browser, course)
 
     # the shared step waits for a partnership, and says where to find one
     notice = luis.locator(f"#{step_id} [data-needs-partnership]")

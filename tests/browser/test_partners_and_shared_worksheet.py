@@ -41,11 +41,9 @@ def publish_card(page, partners_id, name, school, country, language_code):
     block.locator("[data-result]").filter(has_text="Your partnership card is saved.").wait_for()
 
 
-def test_two_schools_partner_up_share_a_worksheet_and_plan(live_server, browser, course):
+def two_teachers_with_cards(live_server, browser, course):
+    """Anna (Patras) and Luís (Braga), each in a Chromium of their own, on the demo course with a card."""
     partners_id = dom_id(course.usage_id)
-    step_usage = course.usage_ids("skillslab_activity")[0]
-    step_id = dom_id(step_usage)
-    plan_usage = course.usage_ids("etwinning_project_plan")[0]
     url = f"{live_server.url}/scenario/{course.name}/?lang=en&student="
     anna_context, luis_context = browser.new_context(), browser.new_context()
     anna, luis = anna_context.new_page(), luis_context.new_page()
@@ -53,6 +51,15 @@ def test_two_schools_partner_up_share_a_worksheet_and_plan(live_server, browser,
     publish_card(anna, partners_id, "Anna", "1st Primary School of Patras", "Greece", "el")
     luis.goto(url + "luis")
     publish_card(luis, partners_id, "Luís", "Escola Básica de Braga", "Portugal", "pt")
+    return (anna_context, anna), (luis_context, luis)
+
+
+def test_two_schools_partner_up_share_a_worksheet_and_plan(live_server, browser, course):
+    partners_id = dom_id(course.usage_id)
+    step_usage = course.usage_ids("skillslab_activity")[0]
+    step_id = dom_id(step_usage)
+    plan_usage = course.usage_ids("etwinning_project_plan")[0]
+    (anna_context, anna), (luis_context, luis) = two_teachers_with_cards(live_server, browser, course)
 
     # Luís finds Anna's school and invites it
     results = luis.locator(f"#{partners_id} [data-results]")

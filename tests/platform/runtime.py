@@ -22,7 +22,6 @@ from lxml import etree
 from opaque_keys.edx.keys import CourseKey
 from opaque_keys.edx.locator import BlockUsageLocator, CourseLocator
 from webob import Request
-from xblock.core import XBlock
 from xblock.fields import Scope, ScopeIds
 from xblock.reference.user_service import UserService, XBlockUser
 from xblock.runtime import DictKeyValueStore, IdGenerator, IdReader, KvsFieldData, Runtime
@@ -388,10 +387,3 @@ def component_handler(course: Course, user, authors: set[str], usage_id, handler
         course.kvs.db_dict.update(runtime.kvs.db_dict)
     return result
 
-
-def is_xblock_handler(block_class, name: str) -> bool:
-    return bool(getattr(getattr(block_class, name, None), "_is_xblock_handler", False))
-
-
-__all__ = ["COURSE_KEY", "Course", "XBlock", "call_handler", "component_handler", "lms_runtime",
-           "studio_handler_runtime", "studio_preview_runtime"]

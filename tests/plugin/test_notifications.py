@@ -84,11 +84,12 @@ def test_a_broker_that_is_away_never_fails_the_learners_action(teachers, django_
                                                                  settings):
     """No worker reachable (the broker refuses): the invitation stands, the notice is logged as lost."""
     current_app.conf.task_always_eager = False
+    broker_url = current_app.conf.broker_url
     current_app.conf.broker_url = "amqp://guest@127.0.0.1:1//"  # nothing listens there
     try:
         with django_capture_on_commit_callbacks(execute=True):
             invitation = api.invite(COURSE, teachers["luis"], api.get_card(COURSE, teachers["anna"]).id, "", 4)
     finally:
-        current_app.conf.broker_url = None
+        current_app.conf.broker_url = broker_url
     assert api.invitations(COURSE, teachers["anna"])[0][0].id == invitation.id
     assert mail.outbox == []
