@@ -194,6 +194,8 @@ class SurveyResponse(models.Model):
     learner_id = models.CharField(max_length=255, null=True, blank=True)
     comment = models.TextField(blank=True)
     submitted_at = models.DateTimeField()
+    # A named response's answer to the survey's question "send my answers to the NSS as mine".
+    shared_with_nss = models.BooleanField(default=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["usage_key", "learner_id"], name="one_response_per_learner")]
@@ -217,6 +219,21 @@ class SurveyAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_key}={self.value}"
+
+
+class SurveyResultsRelease(models.Model):
+    """
+    The tallies learners may see: released at the author's minimum number of responses and again
+    each time that many more came in, so that two releases never differ by one person's answers.
+    """
+
+    usage_key = models.CharField(max_length=255, unique=True)
+    responses = models.PositiveIntegerField()
+    items = models.JSONField(default=list)  # [{"key", "counts": {"1".."5": n}}]
+    released_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"results of {self.usage_key} at {self.responses} responses"
 
 
 class SurveyParticipation(models.Model):

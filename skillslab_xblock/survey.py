@@ -15,7 +15,7 @@ from web_fragments.fragment import Fragment
 from webob import Response
 from xblock.completable import CompletableXBlockMixin
 from xblock.core import XBlock
-from xblock.fields import Boolean, DateTime, List, Scope, String
+from xblock.fields import Boolean, DateTime, Integer, List, Scope, String
 
 from etwinning_plugin import api
 
@@ -27,6 +27,7 @@ from .mixins import (
     SkillsLabBlockMixin,
     clean_utc_datetime,
     editor_datetime,
+    editor_number,
     has_passed,
     learner_json_handler,
     learner_key_of,
@@ -34,7 +35,7 @@ from .mixins import (
     spreadsheet_safe,
 )
 from .taxonomy import localized
-from .worksheet import clean_plain_text, render_message
+from .worksheet import clean_plain_text, is_ascii_number, render_message
 
 # The seven items the NSS publishes after each run (PRODUCT.md), with stable keys.
 NSS_ITEMS = [
@@ -64,6 +65,10 @@ MAX_ITEMS = 30
 MAX_ITEM_TEXT = 500
 MAX_COMMENT = 2000
 COMMENTS_SHOWN = 500
+# Fewer responses than this and learners could work out one another's answers from the results.
+RESULTS_MINIMUM_DEFAULT = 5
+ANONYMOUS_RESULTS_MINIMUM = 5  # the least an author may choose for an anonymous survey
+MAX_RESULTS_MINIMUM = 10000
 _ITEM_KEY = re.compile(r"^[a-z0-9_]{1,64}$")
 
 
@@ -114,6 +119,11 @@ class EtwinningSurveyBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockM
                             scope=Scope.settings, default=True)
     show_results = Boolean(display_name=N_("Learners see the results after answering"), scope=Scope.settings,
                            default=False)
+    results_minimum = Integer(
+        display_name=N_("Responses needed before learners see results"), scope=Scope.settings,
+        default=RESULTS_MINIMUM_DEFAULT,
+        help=N_("Learners see the results once this many have answered, updated each time this many more "
+                "have answered, so that no one can work out another learner's answers."))
     deadline = DateTime(display_name=N_("Deadline"), scope=Scope.settings, default=None)
 
     learner_key = String(scope=Scope.user_state, default="")  # for the problem-responses report
@@ -122,7 +132,8 @@ class EtwinningSurveyBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockM
 
     @property
     def ref(self) -> api.surveys.SurveyRef:
-        return api.surveys.SurveyRef(self.course_key, self.usage_key, self.anonymous)
+        return api.surveys.SurveyRef(self.course_key, self.usage_key, self.anonymous,
+                                     self.results_minimum if self.show_results else None)
 
     def deadline_passed(self) -> bool:
         return has_passed(self.deadline)
@@ -131,8 +142,12 @@ class EtwinningSurveyBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockM
         language = self.language
         return [{"key": item["key"], "text": localized(item["text"], language)} for item in self.items]
 
-    def results(self) -> dict:
-        tallies = api.surveys.tallies(self.ref, [item["key"] for item in self.items])
+    def results(self, *, released: bool = False) -> dict | None:
+        """The live tallies (for staff), or those last released to learners (None before the first)."""
+        keys = [item["key"] for item in self.items]
+        tallies = api.surveys.released_results(self.ref, keys) if released else api.surveys.tallies(self.ref, keys)
+        if tallies is None:
+            return None
         texts = {item["key"]: item["text"] for item in self.item_texts()}
         return {
             "responses": tallies.responses,
@@ -149,7 +164,7 @@ class EtwinningSurveyBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockM
         learner_id = self.learner_id()
         if just_submitted is not None:
             answered = True
-            own = None if self.anonymous else api.surveys.OwnResponse(just_submitted[0], just_submitted[1], "")
+            own = None if self.anonymous else api.surveys.OwnResponse(*just_submitted)
         else:
             answered = api.surveys.has_answered(self.ref, learner_id)
             own = api.surveys.own_response(self.ref, learner_id)
@@ -159,9 +174,11 @@ class EtwinningSurveyBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockM
             "answered": answered,
             "answers": own.answers if own else {},
             "comment": own.comment if own else "",
+            "share_with_nss": own.shared_with_nss if own else False,
             "can_answer": can_answer,
             "closed": closed,
-            "results": self.results() if answered and self.show_results else None,
+            "results": self.results(released=True) if answered and self.show_results else None,
+            "results_pending": answered and self.show_results,  # said when there is no release yet
         }
 
     # --- views -----------------------------------------------------------------------------------
@@ -175,6 +192,7 @@ class EtwinningSurveyBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockM
             "state": state, "items": self.item_texts(), "comment_enabled": self.comment_enabled,
             "scale": [{"value": i + 1, "label": gettext(label)} for i, label in enumerate(SCALE_LABELS)],
             "anonymous": self.anonymous, "allow_changes": self.allow_changes,
+            "results_minimum": self.results_minimum,
             "deadline": self.deadline.isoformat() if self.deadline else "",
             "staff": self.staff_results() if self.current_user_is_staff else None,
         }))
@@ -187,22 +205,22 @@ class EtwinningSurveyBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockM
         return frag
 
     def staff_results(self) -> dict:
-        comments = api.surveys.comments(self.ref, limit=COMMENTS_SHOWN + 1)
-        return {**self.results(), "comments": comments[:COMMENTS_SHOWN],
-                "comments_cut": len(comments) > COMMENTS_SHOWN,
+        comments, total = api.surveys.comments(self.ref, limit=COMMENTS_SHOWN)
+        return {**self.results(), "comments": comments, "comments_total": total,
                 "csv_url": self.runtime.handler_url(self, "results_csv")}
 
     def author_view(self, context=None) -> Fragment:
         return Fragment(self.render_template("survey/author.html", {
             "items": self.item_texts(), "anonymous": self.anonymous, "allow_changes": self.allow_changes,
-            "show_results": self.show_results, "deadline": self.deadline.isoformat() if self.deadline else ""}))
+            "show_results": self.show_results, "results_minimum": self.results_minimum,
+            "deadline": self.deadline.isoformat() if self.deadline else ""}))
 
     def studio_view(self, context=None) -> Fragment:
         return self.settings_editor("survey/studio.html", {
             "display_name": self.shown_display_name(),
             "items_text": items_to_text(self.items), "comment_enabled": self.comment_enabled,
             "anonymous": self.anonymous, "allow_changes": self.allow_changes, "show_results": self.show_results,
-            "deadline": editor_datetime(self.deadline)})
+            "results_minimum": editor_number(self.results_minimum), "deadline": editor_datetime(self.deadline)})
 
     def student_view_data(self, context=None) -> dict:
         """For the mobile apps: collected once at publish time, with no user, so texts in every language."""
@@ -223,10 +241,14 @@ class EtwinningSurveyBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockM
 
     @learner_json_handler
     def submit(self, data: dict, suffix: str = "") -> dict:
-        """``{"answers": {item key: 1..5}, "comment": "..."}``: every item, each once, checked as a whole."""
+        """
+        ``{"answers": {item key: 1..5}, "comment": "...", "share_with_nss": bool}``: every item, each
+        once, checked as a whole. ``share_with_nss`` (named surveys only) is the learner's consent to
+        send their answers to the NSS as theirs.
+        """
         if self.deadline_passed():
             raise RequestRejected(403, N_("The survey is closed: its deadline has passed."))
-        if set(data) - {"answers", "comment"} or not isinstance(data.get("answers"), dict):
+        if set(data) - {"answers", "comment", "share_with_nss"} or not isinstance(data.get("answers"), dict):
             raise RequestRejected(400, N_("Unexpected data in the request."))
         gettext = self.translator.gettext
         keys = [item["key"] for item in self.items]
@@ -248,20 +270,25 @@ class EtwinningSurveyBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockM
                 errors["comment"] = render_message(error, gettext)
         elif data.get("comment"):
             errors["comment"] = gettext("This survey takes no comment.")
+        share = data.get("share_with_nss", False)
+        if not isinstance(share, bool) or (share and self.anonymous):
+            errors["share_with_nss"] = gettext("An anonymous survey sends no one's answers as theirs.") \
+                if self.anonymous else gettext("Must be true or false.")
         if errors:
             raise RequestRejected(400, N_("Your answers were not saved. Please check the marked items."),
                                   field_errors=errors)
         learner_id = self.learner_id()
         try:
-            api.surveys.submit(self.ref, learner_id, answers, comment, allow_changes=self.allow_changes)
+            api.surveys.submit(self.ref, learner_id, answers, comment, allow_changes=self.allow_changes,
+                               share_with_nss=share)
         except api.Refused as refused:
             raise rejected_from(refused) from refused
         if not self.anonymous:
             self.learner_key = learner_id
         self.emit_completion(1.0)
-        state = self.learner_state(just_submitted=(answers, comment))
-        results_html = self.render_template("survey/results.html", {"results": state["results"]}) \
-            if state["results"] else ""
+        state = self.learner_state(just_submitted=(answers, comment, "", share))
+        results_html = self.render_template("survey/learner_results.html", {
+            "state": state, "results_minimum": self.results_minimum}) if state["results_pending"] else ""
         return {**state, "results_html": results_html, "message": self._("Thank you: your answers are saved.")}
 
     @XBlock.handler
@@ -313,6 +340,17 @@ class EtwinningSurveyBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockM
             if not isinstance(value, bool):
                 errors[flag] = gettext("Must be true or false.")
             values[flag] = value
+        minimum = data.get("results_minimum", self.results_minimum)
+        if isinstance(minimum, str) and is_ascii_number(minimum):  # from OLX or the editor
+            minimum = int(minimum)
+        if isinstance(minimum, bool) or not isinstance(minimum, int) or not 1 <= minimum <= MAX_RESULTS_MINIMUM:
+            errors["results_minimum"] = gettext("Enter a whole number from 1 to {max}.").format(
+                max=MAX_RESULTS_MINIMUM)
+        elif values.get("anonymous") is True and minimum < ANONYMOUS_RESULTS_MINIMUM:
+            errors["results_minimum"] = gettext(
+                "An anonymous survey shows results from at least {count} responses.").format(
+                count=ANONYMOUS_RESULTS_MINIMUM)
+        values["results_minimum"] = minimum
         if values.get("anonymous") is True:
             # Nothing links an anonymous answer to its learner, so it cannot be changed later.
             values["allow_changes"] = False
@@ -330,7 +368,7 @@ class EtwinningSurveyBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockM
     # --- OLX -------------------------------------------------------------------------------------
 
     editable_fields = ("display_name", "items", "comment_enabled", "anonymous", "allow_changes", "show_results",
-                       "deadline")
+                       "results_minimum", "deadline")
     olx_derived_fields = ("allow_changes",)  # an anonymous survey turns changes off
 
     @classmethod
@@ -346,11 +384,14 @@ class EtwinningSurveyBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockM
 
     def add_settings_to_node(self, node):
         """Flags as true/false, the deadline in ISO 8601, each item an element with its texts."""
-        for name in ("display_name", "comment_enabled", "anonymous", "allow_changes", "show_results", "deadline"):
+        for name in ("display_name", "comment_enabled", "anonymous", "allow_changes", "show_results",
+                     "results_minimum", "deadline"):
             if self.fields[name].is_set_on(self):
                 value = getattr(self, name)
                 if isinstance(value, bool):
                     node.set(name, "true" if value else "false")
+                elif isinstance(value, int):
+                    node.set(name, str(value))
                 elif name == "deadline":
                     if value:
                         node.set(name, value.isoformat())
@@ -377,7 +418,8 @@ class EtwinningSurveyBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockM
             if response is None:
                 return None
             return {**{item["key"]: response.answers.get(item["key"], "") for item in self.items},
-                    "comment": response.comment, "submitted_at": response.submitted_at}
+                    "comment": response.comment, "submitted_at": response.submitted_at,
+                    "shared_with_nss": response.shared_with_nss}
 
         yield from report_rows(states, limit_responses, row_of)
 

@@ -8,6 +8,9 @@ default) so that a busy survey does not send a summary per response. ``etwinning
 every survey up to date at once. What a summary covered is kept in ``SurveySummaryMark``: the newest
 answer row it counted (answers are rows that are only ever added or replaced by new rows, so a
 higher id means something changed).
+
+A survey with fewer than ETWINNING_SURVEY_SUMMARY_MINIMUM responses gets no summary: its tallies
+would be one or two people's answers, which the NSS could pair with their completion records.
 """
 
 from __future__ import annotations
@@ -17,10 +20,10 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils import timezone
 
-from ..api.surveys import SurveyRef, tallies
+from ..api.surveys import SurveyRef, answered_item_keys, tallies
 from ..models import SurveyAnswer, SurveyResponse, SurveySummaryMark
 from . import contract
 from .outbox import queue
@@ -31,6 +34,7 @@ class SummaryRun:
     queued: int
     held_back: int  # changed surveys whose last summary is younger than the interval
     next_due: datetime | None  # when the first held-back survey may be summarised
+    too_few: int = 0  # changed surveys with fewer responses than ETWINNING_SURVEY_SUMMARY_MINIMUM
 
 
 def queue_survey_summaries(*, interval: float | None = None, now: datetime | None = None) -> SummaryRun:
@@ -42,12 +46,17 @@ def queue_survey_summaries(*, interval: float | None = None, now: datetime | Non
     newest = dict(SurveyAnswer.objects.values("usage_key").annotate(last=Max("id")).values_list("usage_key", "last")
                   .order_by())
     marks = {m.usage_key: m for m in SurveySummaryMark.objects.filter(usage_key__in=list(newest))}
-    queued = held_back = 0
+    responses = dict(SurveyResponse.objects.filter(usage_key__in=list(newest)).values("usage_key")
+                     .annotate(n=Count("id")).values_list("usage_key", "n").order_by())
+    queued = held_back = too_few = 0
     next_due = None
     for usage_key, last_answer_id in newest.items():
         mark = marks.get(usage_key)
         if mark is not None and mark.last_answer_id >= last_answer_id:
             continue  # nothing new since the last summary
+        if responses.get(usage_key, 0) < settings.ETWINNING_SURVEY_SUMMARY_MINIMUM:
+            too_few += 1
+            continue
         if mark is not None and mark.queued_at + interval > now:
             held_back += 1
             due = mark.queued_at + interval
@@ -58,14 +67,12 @@ def queue_survey_summaries(*, interval: float | None = None, now: datetime | Non
             SurveySummaryMark.objects.update_or_create(
                 usage_key=usage_key, defaults={"last_answer_id": last_answer_id, "queued_at": now})
         queued += 1
-    return SummaryRun(queued, held_back, next_due)
+    return SummaryRun(queued, held_back, next_due, too_few)
 
 
 def _summary(usage_key: str, now: datetime) -> dict:
     course_key = SurveyResponse.objects.filter(usage_key=usage_key).values_list("course_key", flat=True).first() or ""
-    item_keys = sorted(set(SurveyAnswer.objects.filter(usage_key=usage_key).values_list("item_key", flat=True)
-                           .distinct().order_by()))
-    counted = tallies(SurveyRef(course_key, usage_key), item_keys)
+    counted = tallies(SurveyRef(course_key, usage_key), answered_item_keys(usage_key))
     items = [{"key": item.key, "answered": item.answered, "positive": item.positive,
               "percent_positive": item.percent_positive, "counts": {str(p): n for p, n in item.counts.items()}}
              for item in counted.items]

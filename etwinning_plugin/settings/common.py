@@ -36,6 +36,9 @@ DEFAULTS = {
     "ETWINNING_EVENT_RETENTION_DAYS": 30,
     # A survey's summary is sent again at most this often (seconds) while answers come in.
     "ETWINNING_SURVEY_SUMMARY_INTERVAL": 3600,
+    # No summary of a survey is sent before it has this many responses (one or two people's
+    # tallies are their answers).
+    "ETWINNING_SURVEY_SUMMARY_MINIMUM": 5,
 }
 
 # openedx-filters pipeline steps this plugin adds, filter type → steps

@@ -136,6 +136,10 @@ def test_every_record_matches_its_json_schema():
 
 
 def test_survey_and_registration_records_are_queued_with_consent_respected(scenario_factory):
+    """
+    A named survey's response goes to the NSS only with the consent asked in the survey itself (the
+    registration's consent is about the eTwinning profile, not the answers).
+    """
     from skillslab_xblock.survey import NSS_ITEMS
 
     answers = {item["key"]: 5 for item in NSS_ITEMS}
@@ -143,18 +147,17 @@ def test_survey_and_registration_records_are_queued_with_consent_respected(scena
                               "etwinning_survey")
     registration = blocks.usage_ids("etwinning_registration")[0]
     profile = "https://school-education.ec.europa.eu/en/people/x"
-    for student, consent in (("anna", True), ("luis", False)):
+    for student, consent, share in (("anna", True, True), ("luis", False, False), ("mara", True, False)):
         blocks.post("save_registration", {"profile_url": profile, "school_name": "S", "school_code": "1",
                                           "region": "", "teacher_registered_during_course": True,
                                           "school_registered_during_course": True,
                                           "consent_to_share_profile": consent}, student=student, usage_id=registration)
-        assert blocks.post("submit", {"answers": answers}, student=student).status == 200
+        assert blocks.post("submit", {"answers": answers, "share_with_nss": share}, student=student).status == 200
     records = {(r.record_type, r.payload.get("learner")): r.payload for r in OutboxRecord.objects.all()}
     anna, luis = contract.pseudonym("anna"), contract.pseudonym("luis")
     assert records[("registration", anna)]["profile_url"] == profile
     assert records[("registration", luis)]["profile_url"] is None
-    assert ("survey_response", anna) in records  # consented: named by pseudonym
-    assert ("survey_response", None) in records and ("survey_response", luis) not in records  # anonymous
+    assert [learner for kind, learner in records if kind == "survey_response"] == [anna]
     for record in OutboxRecord.objects.all():
         jsonschema.validate(record.payload, contract.schema(record.record_type),
                             format_checker=jsonschema.FormatChecker())

@@ -20,6 +20,12 @@ from reference_receiver.models import ReceivedRecord
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture(autouse=True)
+def summaries_from_one_response(settings):
+    """Most tests here count one to three answers; the minimum has its own test below."""
+    settings.ETWINNING_SURVEY_SUMMARY_MINIMUM = 1
+
+
 @pytest.fixture
 def survey(scenario_factory):
     return scenario_factory('<vertical_demo><etwinning_survey anonymous="true"/></vertical_demo>', "etwinning_survey")
@@ -83,7 +89,7 @@ def test_the_deliver_command_queues_due_summaries_and_shows_progress(survey, nss
     out, err = io.StringIO(), io.StringIO()
     call_command("etwinning_deliver", stdout=out, stderr=err)
     assert "survey summaries queued 1" in out.getvalue()
-    assert "delivered 2" in out.getvalue() and "sent 2, delivered 2" in err.getvalue()  # response + summary
+    assert "delivered 1" in out.getvalue() and "sent 1, delivered 1" in err.getvalue()  # the summary (anonymous)
 
 
 def test_without_the_reporting_secrets_nothing_is_queued(survey, settings):
@@ -117,3 +123,15 @@ def test_a_held_back_summary_gets_one_follow_up_run_however_many_runs_see_it(sur
     finally:
         deliver_pending_reports.apply_async = original
     assert len(scheduled) == 1 and scheduled[0] > timezone.now() + timedelta(minutes=59)
+
+
+def test_no_summary_before_the_minimum_number_of_responses(survey, settings):
+    """One to four people's tallies are their answers: the NSS could pair them with completions."""
+    settings.ETWINNING_SURVEY_SUMMARY_MINIMUM = 5
+    for number in range(4):
+        answer(survey, f"teacher{number}", 5)
+    run = queue_survey_summaries()
+    assert (run.queued, run.too_few) == (0, 1) and summaries() == []
+    answer(survey, "teacher4", 1)
+    assert queue_survey_summaries().queued == 1
+    assert summaries()[0]["responses"] == 5

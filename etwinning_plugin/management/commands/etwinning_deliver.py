@@ -35,9 +35,10 @@ class Command(BaseCommand):
         if recorded:
             self.stdout.write(f"{recorded} received events recorded")
         summaries = queue_survey_summaries()
-        if summaries.queued or summaries.held_back:
+        if summaries.queued or summaries.held_back or summaries.too_few:
             self.stdout.write(f"survey summaries queued {summaries.queued}, held back {summaries.held_back} "
-                              "(ETWINNING_SURVEY_SUMMARY_INTERVAL)")
+                              f"(ETWINNING_SURVEY_SUMMARY_INTERVAL), too few responses {summaries.too_few} "
+                              "(ETWINNING_SURVEY_SUMMARY_MINIMUM)")
         outcome = deliver_all(on_batch=self._progress)
         self.stdout.write(f"sent {outcome.sent}, delivered {outcome.delivered}, to retry {outcome.retried}, "
                           f"dead {outcome.dead}")

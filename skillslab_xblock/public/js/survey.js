@@ -18,6 +18,8 @@ function SkillsLabSurvey(runtime, element, args) {
     var body = {answers: answers};
     var comment = form.querySelector('[name="comment"]');
     if (comment) { body.comment = comment.value; }
+    var share = form.querySelector('[name="share_with_nss"]');  // named surveys ask for consent
+    if (share) { body.share_with_nss = share.checked; }
     button.disabled = true;
     window.SkillsLab.post(args.submit_url, body).then(function (response) {
       button.disabled = false;
