@@ -6,16 +6,24 @@ The LMS sends its retirement signals (``USER_RETIRE_LMS_MISC``) with ``user``; t
 connected from ``plugin_app``. What the learner wrote for a partnership stays with the partnership,
 under a token instead of their id; what was only theirs (their card, registration, survey answers'
 link to them, invitations) is deleted. Counts (enrolled, completed) keep their rows under the token.
+
+The token is random: a token computed from the user id (a hash, keyed or not, of a small number)
+could be computed again for every user id and so lead back to the learner. The outbox is part of
+what is cleaned: in every state (pending, delivered, dead) the learner's records get an unlinked
+pseudonym (the token's, the same one reconcile would give the tokenised facts), lose the profile
+address, and get the key of what they now say.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
+import secrets
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from .api.partnerships import hand_over_ownership
 from .delivery import contract
 from .delivery.outbox import queue
 from .facts import record_pending_events
@@ -25,6 +33,7 @@ from .models import (
     EnrollmentFact,
     EtwinningRegistration,
     Invitation,
+    OutboxRecord,
     PartnershipCard,
     PartnershipMember,
     PlatformEventReceipt,
@@ -39,26 +48,27 @@ log = logging.getLogger(__name__)
 
 def retire(user_id: str) -> str:
     """Erase the learner's personal data here; returns the token that replaces their id."""
-    token = "retired-" + hashlib.sha256(f"retired:{user_id}".encode()).hexdigest()[:16]
+    token = "retired-" + secrets.token_hex(16)
     # Events still waiting for the worker become facts first, so that they are tokenised below too.
     record_pending_events()
     with transaction.atomic():
         PlatformEventReceipt.objects.filter(payload__user_id=user_id).update(payload={})
         if contract.reporting_configured():
-            pseudonym = contract.pseudonym(user_id)
-            queue({**_retirement_record(pseudonym),
-                   "idempotency_key": contract.idempotency_key("retirement", pseudonym)})
+            _redact_outbox(contract.pseudonym(user_id), contract.pseudonym(token))
+            queue(contract.retirement_record(user_id, occurred_at=timezone.now()))
         PartnershipCard.objects.filter(learner_id=user_id).delete()
         EtwinningRegistration.objects.filter(learner_id=user_id).delete()
         Invitation.objects.filter(from_id=user_id).delete()
         Invitation.objects.filter(to_id=user_id).delete()
         SurveyParticipation.objects.filter(learner_id=user_id).delete()
-        SurveyResponse.objects.filter(learner_id=user_id).update(learner_id=None, comment="")
+        SurveyResponse.objects.filter(learner_id=user_id).update(learner_id=None, comment="", shared_with_nss=False)
+        hand_over_ownership(user_id, token)
         PartnershipMember.objects.filter(learner_id=user_id).update(learner_id=token, left_at=timezone.now(),
                                                                     active_course_key=None)
         DocumentRevision.objects.filter(author_id=user_id).update(author_id=token)
         SharedDocument.objects.filter(owner_key=f"learner:{user_id}").update(owner_key=f"learner:{token}")
         SharedDocument.objects.filter(submitted_by=user_id).update(submitted_by=token)
+        _replace_submitted_member(user_id, token)
         StepSubmission.objects.filter(owner_key=f"learner:{user_id}").update(owner_key=f"learner:{token}")
         StepSubmission.objects.filter(submitted_by=user_id).update(submitted_by=token)
         EnrollmentFact.objects.filter(user_id=user_id).update(user_id=token)
@@ -66,9 +76,29 @@ def retire(user_id: str) -> str:
     return token
 
 
-def _retirement_record(pseudonym: str) -> dict:
-    return {"type": "retirement", "schema_version": contract.SCHEMA_VERSION, "occurred_at": timezone.now().isoformat(),
-            "course_id": "", "learner": pseudonym}
+def _redact_outbox(pseudonym: str, replacement: str) -> None:
+    """Every outbox record naming the learner, in any state, names the replacement pseudonym instead."""
+    naming = OutboxRecord.objects.select_for_update().exclude(record_type="retirement").filter(
+        Q(payload__learner=pseudonym) | Q(payload__learners__icontains=pseudonym))
+    for record in naming:
+        payload = dict(record.payload)
+        if payload.get("learner") == pseudonym:
+            payload["learner"] = replacement
+        if pseudonym in payload.get("learners", ()):
+            payload["learners"] = sorted(replacement if p == pseudonym else p for p in payload["learners"])
+        if "profile_url" in payload:
+            payload["profile_url"] = None
+        record.payload = contract.keyed(payload)
+        record.idempotency_key = record.payload["idempotency_key"]
+        record.save(update_fields=["payload", "idempotency_key"])
+
+
+def _replace_submitted_member(user_id: str, token: str) -> None:
+    """The members a submission counted (a JSON list) name the token instead of the learner."""
+    for document in SharedDocument.objects.filter(submitted_members__icontains=user_id):
+        if user_id in document.submitted_members:
+            document.submitted_members = [token if m == user_id else m for m in document.submitted_members]
+            document.save(update_fields=["submitted_members"])
 
 
 def retire_learner(sender=None, user=None, **kwargs) -> None:

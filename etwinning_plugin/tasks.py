@@ -9,7 +9,7 @@ from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 
-from .delivery.outbox import deliver_all
+from .delivery.outbox import deliver_all, prune_delivered_records
 from .delivery.summaries import queue_survey_summaries
 from .facts import prune_recorded_events, record_pending_events
 
@@ -34,6 +34,7 @@ def deliver_pending_reports() -> dict:
         deliver_pending_reports.apply_async(eta=summaries.next_due)  # one follow-up per due time, not per run
     outcome = deliver_all()
     prune_recorded_events()
+    prune_delivered_records()
     if outcome.sent or recorded:
         log.info("eTwinning: %d events recorded; NSS delivery: %s", recorded, asdict(outcome))
     return {"recorded": recorded, **asdict(outcome)}

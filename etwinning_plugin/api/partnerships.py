@@ -361,7 +361,24 @@ def leave(course_key: str, learner_id: str) -> None:
         membership.save(update_fields=["left_at", "active_course_key"])
         partnership = membership.partnership
         if partnership.owner_id == learner_id:
-            successor = partnership.members.filter(left_at__isnull=True).order_by("joined_at", "id").first()
+            successor = _next_owner(partnership, learner_id)
             if successor:
-                partnership.owner_id = successor.learner_id
+                partnership.owner_id = successor
                 partnership.save(update_fields=["owner_id"])
+
+
+def _next_owner(partnership: Partnership, leaving_id: str) -> str | None:
+    """The earliest member still in the partnership, other than the one leaving."""
+    successor = partnership.members.filter(left_at__isnull=True).exclude(learner_id=leaving_id) \
+        .order_by("joined_at", "id").first()
+    return successor.learner_id if successor else None
+
+
+def hand_over_ownership(learner_id: str, token: str) -> None:
+    """
+    For a retired learner: each partnership they own passes to its earliest remaining member, or,
+    with no one left, to the token that replaces them (so no partnership keeps their id).
+    """
+    for partnership in Partnership.objects.select_for_update().filter(owner_id=learner_id):
+        partnership.owner_id = _next_owner(partnership, learner_id) or token
+        partnership.save(update_fields=["owner_id"])

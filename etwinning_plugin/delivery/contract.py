@@ -55,6 +55,36 @@ def idempotency_key(record_type: str, *natural_key: object) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+# Each record type's natural key: the fields of the record that say which fact it is. Keys are
+# computed from the record as sent, so they hold pseudonyms, never a platform user id: the NSS sees
+# the keys, and a key hashed from a small user id would give the id back by enumeration. Computed
+# from the record, a key can also be computed again after a retirement replaced the pseudonym.
+NATURAL_KEYS: dict[str, tuple[str, ...]] = {
+    "enrollment": ("course_id", "learner", "state", "mode"),
+    "completion": ("course_id", "learner", "basis", "outcome", "certificate_status"),
+    "survey_response": ("course_id", "survey_id", "response_id", "answers"),
+    "survey_summary": ("course_id", "survey_id", "responses", "items"),
+    "registration": ("course_id", "learner", "teacher_registered_during_course", "school_registered_during_course",
+                     "school", "profile_url"),
+    "step_completion": ("course_id", "step_id", "kind", "learners"),
+    "retirement": ("learner",),
+}
+
+
+def keyed(record: dict) -> dict:
+    """The record with its ``idempotency_key``, from its type's natural key."""
+    parts = []
+    for name in NATURAL_KEYS[record["type"]]:
+        value = record.get(name)
+        if isinstance(value, list):
+            parts.extend(json.dumps(v, sort_keys=True) if isinstance(v, dict) else v for v in value)
+        elif isinstance(value, dict):
+            parts.append(json.dumps(value, sort_keys=True))
+        else:
+            parts.append("" if value is None else value)
+    return {**record, "idempotency_key": idempotency_key(record["type"], *parts)}
+
+
 def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
@@ -62,27 +92,25 @@ def _iso(moment: datetime | None) -> str | None:
 def enrollment_record(course_key: str, user_id: str, *, mode: str, is_active: bool, enrolled_at: datetime | None,
                       occurred_at: datetime) -> dict:
     state = "active" if is_active else "inactive"
-    return {
+    return keyed({
         "type": "enrollment",
         "schema_version": SCHEMA_VERSION,
-        "idempotency_key": idempotency_key("enrollment", course_key, user_id, state, mode),
         "occurred_at": _iso(occurred_at),
         "course_id": course_key,
         "learner": pseudonym(user_id),
         "mode": mode,
         "state": state,
         "enrolled_at": _iso(enrolled_at),
-    }
+    })
 
 
 def completion_record(course_key: str, user_id: str, *, basis: str, passed: bool, grade: float | None,
                       certificate_status: str, occurred_at: datetime) -> dict:
     """``basis``: "passing_status" or "certificate", the platform fact the completion comes from."""
     outcome = "passed" if passed else "not_passed"
-    return {
+    return keyed({
         "type": "completion",
         "schema_version": SCHEMA_VERSION,
-        "idempotency_key": idempotency_key("completion", course_key, user_id, basis, outcome, certificate_status),
         "occurred_at": _iso(occurred_at),
         "course_id": course_key,
         "learner": pseudonym(user_id),
@@ -90,7 +118,7 @@ def completion_record(course_key: str, user_id: str, *, basis: str, passed: bool
         "outcome": outcome,
         "grade": grade,
         "certificate_status": certificate_status or None,
-    }
+    })
 
 
 def survey_response_record(course_key: str, usage_key: str, response_id: str, answers: dict[str, int], *,
@@ -103,8 +131,6 @@ def survey_response_record(course_key: str, usage_key: str, response_id: str, an
     record = {
         "type": "survey_response",
         "schema_version": SCHEMA_VERSION,
-        "idempotency_key": idempotency_key("survey_response", course_key, usage_key, response_id,
-                                           json.dumps(answers, sort_keys=True)),
         "occurred_at": _iso(occurred_at),
         "course_id": course_key,
         "survey_id": usage_key,
@@ -113,7 +139,7 @@ def survey_response_record(course_key: str, usage_key: str, response_id: str, an
     }
     if learner_id is not None:
         record["learner"] = pseudonym(learner_id)
-    return record
+    return keyed(record)
 
 
 def survey_summary_record(course_key: str, usage_key: str, *, responses: int, items: list[dict],
@@ -124,27 +150,23 @@ def survey_summary_record(course_key: str, usage_key: str, *, responses: int, it
     stored answers, so counts and percentages always agree. A newer summary of the same survey
     supersedes the older; the same counts are the same fact (one key).
     """
-    return {
+    return keyed({
         "type": "survey_summary",
         "schema_version": SCHEMA_VERSION,
-        "idempotency_key": idempotency_key("survey_summary", course_key, usage_key, responses,
-                                           json.dumps(items, sort_keys=True)),
         "occurred_at": _iso(occurred_at),
         "course_id": course_key,
         "survey_id": usage_key,
         "responses": responses,
         "items": items,
-    }
+    })
 
 
 def registration_record(course_key: str, learner_id: str, *, teacher_new: bool, school_new: bool, school_key: str,
                         profile_url: str | None, occurred_at: datetime) -> dict:
     """A teacher's (and school's) eTwinning registration; the profile address only with consent."""
-    return {
+    return keyed({
         "type": "registration",
         "schema_version": SCHEMA_VERSION,
-        "idempotency_key": idempotency_key("registration", course_key, learner_id, teacher_new, school_new,
-                                           school_key, profile_url or ""),
         "occurred_at": _iso(occurred_at),
         "course_id": course_key,
         "learner": pseudonym(learner_id),
@@ -152,7 +174,7 @@ def registration_record(course_key: str, learner_id: str, *, teacher_new: bool, 
         "school_registered_during_course": school_new,
         "school": hashlib.sha256(school_key.encode("utf-8")).hexdigest()[:32],
         "profile_url": profile_url,
-    }
+    })
 
 
 def step_completion_record(course_key: str, usage_key: str, *, kind: str, title: str, learner_ids: list[str],
@@ -162,17 +184,22 @@ def step_completion_record(course_key: str, usage_key: str, *, kind: str, title:
     a partnership (``learners``: every member's pseudonym). Completing again is the same fact.
     """
     learners = sorted(pseudonym(learner_id) for learner_id in learner_ids)
-    return {
+    return keyed({
         "type": "step_completion",
         "schema_version": SCHEMA_VERSION,
-        "idempotency_key": idempotency_key("step_completion", course_key, usage_key, kind, *learners),
         "occurred_at": _iso(occurred_at),
         "course_id": course_key,
         "step_id": usage_key,
         "kind": kind,
         "title": title[:400],
         "learners": learners,
-    }
+    })
+
+
+def retirement_record(user_id: str, *, occurred_at: datetime) -> dict:
+    """The learner asked the platform to delete their account: the NSS forgets this pseudonym."""
+    return keyed({"type": "retirement", "schema_version": SCHEMA_VERSION, "occurred_at": _iso(occurred_at),
+                  "course_id": "", "learner": pseudonym(user_id)})
 
 
 def sign(body: bytes, timestamp: int) -> str:

@@ -196,6 +196,23 @@ def deliver_all(max_batches: int = 1000, session: requests.Session | None = None
     return BatchOutcome(*totals)
 
 
+def prune_delivered_records(now=None, chunk: int = 5000) -> int:
+    """
+    Empty the payload of records delivered more than ETWINNING_DELIVERED_RETENTION_DAYS ago (90 by
+    default): the NSS has them, and the platform need not keep what they said about learners. The
+    row stays with its idempotency key, type, course, state and times, so ``queue`` still knows the
+    record was sent and ``etwinning_reconcile`` never sends it again.
+    """
+    cutoff = (now or timezone.now()) - timedelta(days=settings.ETWINNING_DELIVERED_RETENTION_DAYS)
+    emptied = 0
+    while True:
+        ids = list(OutboxRecord.objects.filter(state=OutboxRecord.DELIVERED, delivered_at__lt=cutoff)
+                   .exclude(payload={}).values_list("id", flat=True)[:chunk])
+        if not ids:
+            return emptied
+        emptied += OutboxRecord.objects.filter(id__in=ids).update(payload={})
+
+
 def replay_dead(course_key: str = "") -> int:
     """Put dead records back in the queue (after the NSS fixed what refused them)."""
     dead = OutboxRecord.objects.filter(state=OutboxRecord.DEAD)

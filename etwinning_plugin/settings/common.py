@@ -34,6 +34,8 @@ DEFAULTS = {
     "ETWINNING_WORKER_DELAY": 5,
     # Days a recorded event's receipt is kept (to recognise the same event delivered again).
     "ETWINNING_EVENT_RETENTION_DAYS": 30,
+    # Days a delivered record keeps its contents; then only its key, type, course and state remain.
+    "ETWINNING_DELIVERED_RETENTION_DAYS": 90,
     # A survey's summary is sent again at most this often (seconds) while answers come in.
     "ETWINNING_SURVEY_SUMMARY_INTERVAL": 3600,
     # No summary of a survey is sent before it has this many responses (one or two people's

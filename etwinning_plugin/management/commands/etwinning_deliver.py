@@ -10,9 +10,9 @@ from django.core.management.base import BaseCommand
 from django.db.models import Count, Min
 from django.utils import timezone
 
-from etwinning_plugin.delivery.outbox import BatchOutcome, deliver_all, replay_dead
+from etwinning_plugin.delivery.outbox import BatchOutcome, deliver_all, prune_delivered_records, replay_dead
 from etwinning_plugin.delivery.summaries import queue_survey_summaries
-from etwinning_plugin.facts import record_pending_events
+from etwinning_plugin.facts import prune_recorded_events, record_pending_events
 from etwinning_plugin.models import OutboxRecord, PlatformEventReceipt
 
 STALE_AFTER = timedelta(hours=1)
@@ -42,6 +42,10 @@ class Command(BaseCommand):
         outcome = deliver_all(on_batch=self._progress)
         self.stdout.write(f"sent {outcome.sent}, delivered {outcome.delivered}, to retry {outcome.retried}, "
                           f"dead {outcome.dead}")
+        forgotten, emptied = prune_recorded_events(), prune_delivered_records()
+        if forgotten or emptied:
+            self.stdout.write(f"retention: {forgotten} event receipts forgotten (ETWINNING_EVENT_RETENTION_DAYS), "
+                              f"{emptied} delivered records emptied (ETWINNING_DELIVERED_RETENTION_DAYS)")
         counts = {state: OutboxRecord.objects.filter(state=state).count()
                   for state in (OutboxRecord.PENDING, OutboxRecord.DELIVERED, OutboxRecord.DEAD)}
         self.stdout.write("outbox: " + ", ".join(f"{state} {count}" for state, count in counts.items()))
