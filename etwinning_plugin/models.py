@@ -100,6 +100,9 @@ class Invitation(models.Model):
     from_id = models.CharField(max_length=255)
     to_id = models.CharField(max_length=255)
     message = models.CharField(max_length=500, blank=True)
+    # The invited card as it was published when the invitation was sent: the inviter sees this, not
+    # what the invitee hides or writes on their card afterwards.
+    invited_card = models.JSONField(default=dict)
     status = models.CharField(max_length=16, choices=STATUSES, default=PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
     responded_at = models.DateTimeField(null=True, blank=True)

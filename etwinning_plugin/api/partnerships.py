@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
@@ -74,6 +74,12 @@ def _card(card: PartnershipCard, score: int = 0) -> Card:
     return Card(card.public_id, card.teacher_name, card.school_name, card.school_level, card.country, card.region,
                 _codes(card.languages), _codes(card.cycles), _codes(card.sub_themes), card.message, card.published,
                 score)
+
+
+def _card_as_sent(snapshot: dict) -> Card:
+    """A card kept with an invitation, read back whatever fields the Card of its day had."""
+    empty = {"languages": [], "cycles": [], "sub_themes": [], "published": True, "score": 0}
+    return Card(**{f.name: snapshot.get(f.name, empty.get(f.name, "")) for f in fields(Card)})
 
 
 # --- partnership cards -------------------------------------------------------------------------
@@ -257,7 +263,7 @@ def invite(course_key: str, learner_id: str, card_id: str, message: str, max_siz
                              "{days} days. Meanwhile, look for other schools."), status=429,
                           days=INVITE_AGAIN_AFTER.days)
         invitation = Invitation.objects.create(course_key=course_key, from_id=learner_id, to_id=target.learner_id,
-                                               message=message)
+                                               message=message, invited_card=asdict(_card(target)))
         notifications.queue_notice(notifications.RECEIVED, course_key, to_id=target.learner_id, from_card=mine,
                                    message=message)
     return InvitationInfo(invitation.public_id, invitation.status, invitation.message, _card(target),
@@ -265,17 +271,24 @@ def invite(course_key: str, learner_id: str, card_id: str, message: str, max_siz
 
 
 def invitations(course_key: str, learner_id: str) -> tuple[list[InvitationInfo], list[InvitationInfo]]:
-    """(received, sent) pending invitations, with the other side's card."""
+    """
+    (received, sent) pending invitations, with the other side's card: the inviter's card as it is
+    now for a received one (the inviter is asking), the invited card as it was published when the
+    invitation was sent for a sent one (hiding or rewriting it later shows the inviter nothing new).
+    """
     pending = Invitation.objects.filter(course_key=course_key, status=Invitation.PENDING) \
         .filter(Q(to_id=learner_id) | Q(from_id=learner_id)).order_by("-created_at")
-    others = {i.from_id if i.to_id == learner_id else i.to_id for i in pending}
+    inviters = {i.from_id for i in pending if i.to_id == learner_id}
     cards = {c.learner_id: _card(c) for c in PartnershipCard.objects.filter(course_key=course_key,
-                                                                             learner_id__in=others)}
+                                                                             learner_id__in=inviters)}
     received, sent = [], []
     for i in pending:
-        other = i.from_id if i.to_id == learner_id else i.to_id
-        info = InvitationInfo(i.public_id, i.status, i.message, cards.get(other), i.created_at.isoformat())
-        (received if i.to_id == learner_id else sent).append(info)
+        if i.to_id == learner_id:
+            received.append(InvitationInfo(i.public_id, i.status, i.message, cards.get(i.from_id),
+                                           i.created_at.isoformat()))
+        else:
+            invited = _card_as_sent(i.invited_card) if i.invited_card else None
+            sent.append(InvitationInfo(i.public_id, i.status, i.message, invited, i.created_at.isoformat()))
     return received, sent
 
 

@@ -164,3 +164,16 @@ def test_a_declined_invitation_cannot_be_repeated_at_once():
     assert refused.value.status == 429
     Invitation.objects.update(responded_at=timezone.now() - timedelta(days=8))
     assert api.invite(COURSE, "luis", anna_card, "A new idea: rivers and music.", 4)
+
+
+def test_the_inviter_sees_the_card_as_it_was_published_when_they_invited():
+    """Hiding a card, or writing on it later, shows the inviter nothing new (issue 12, point 10)."""
+    card("anna")
+    invited = card("luis", message="We map rivers too.")
+    api.invite(COURSE, "anna", invited.id, "Join us?", 6)
+    card("luis", message="Private: our head teacher is leaving.", published=False, teacher_name="L. Private")
+    [sent] = api.invitations(COURSE, "anna")[1]
+    assert sent.other.message == "We map rivers too." and sent.other.teacher_name == CARDS["luis"]["teacher_name"]
+    assert "Private" not in str(sent)
+    [received] = api.invitations(COURSE, "luis")[0]
+    assert received.other.school_name == CARDS["anna"]["school_name"]  # the inviter's own card, as it is
