@@ -206,6 +206,9 @@ def learner_json_handler(func: Callable | None = None, *, max_bytes: int = MAX_R
                 raise RequestRejected(403, N_("This is Studio's preview: nothing is saved here."))
             return json_response(func(self, data, suffix))
         except RequestRejected as rejected:
+            # A refusal changes nothing: field values the handler set before it refused (such as
+            # learner_key) are dropped, not saved by the runtime after the handler returns.
+            self._clear_dirty_fields()
             return json_response(
                 {
                     **rejected.extra,
