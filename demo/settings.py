@@ -33,6 +33,7 @@ MIDDLEWARE = [
     *MIDDLEWARE[:_locale_at],  # noqa: F405
     "django.middleware.locale.LocaleMiddleware",
     "demo.middleware.language_from_query",
+    "demo.middleware.one_handler_call_at_a_time",
     *MIDDLEWARE[_locale_at:],  # noqa: F405
 ]
 

@@ -13,9 +13,12 @@ from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
 
+from django.db import OperationalError
 from django.template import Context, Engine
 from webob import Response
 from xblock.core import XBlock
+
+from etwinning_plugin.api.errors import is_lock_timeout
 
 from .i18n import N_, BlockTranslator, runtime_language
 
@@ -204,7 +207,15 @@ def learner_json_handler(func: Callable | None = None, *, max_bytes: int = MAX_R
                 self._require_author()
             elif getattr(self.runtime, "is_author_mode", False):
                 raise RequestRejected(403, N_("This is Studio's preview: nothing is saved here."))
-            return json_response(func(self, data, suffix))
+            try:
+                return json_response(func(self, data, suffix))
+            except OperationalError as error:
+                if not is_lock_timeout(error):
+                    raise
+                # Past the database's own wait for a lock (SQLite's timeout, InnoDB's lock wait, a
+                # deadlock retried already): nothing was written; the page may send it again.
+                raise RequestRejected(409, N_("Too many changes arrived at once: yours was not saved. "
+                                              "Please try again."), extra={"retry": True}) from error
         except RequestRejected as rejected:
             # A refusal changes nothing: field values the handler set before it refused (such as
             # learner_key) are dropped, not saved by the runtime after the handler returns.

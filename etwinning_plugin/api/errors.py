@@ -15,6 +15,12 @@ class Refused(Exception):
         self.params = params
 
 
+def is_lock_timeout(error) -> bool:
+    """SQLite's "database is locked", or MySQL's lock wait timeout (1205) or deadlock (1213)."""
+    code = error.args[0] if error.args else None
+    return code in (1205, 1213) or "database is locked" in str(error)
+
+
 def retried_on_deadlock(work, attempts: int = 4):
     """
     Run ``work()`` in a transaction, again if the database chose it as a deadlock victim (InnoDB
@@ -30,7 +36,6 @@ def retried_on_deadlock(work, attempts: int = 4):
             with transaction.atomic():
                 return work()
         except OperationalError as error:
-            code = error.args[0] if error.args else None
-            if attempt == attempts - 1 or code not in (1213, 1205):  # deadlock, lock wait timeout
+            if attempt == attempts - 1 or not is_lock_timeout(error):
                 raise
     return None  # not reached
