@@ -29,7 +29,7 @@ setup(
     include_package_data=True,
     package_data={
         "skillslab_xblock": [
-            "data/*.json",
+            "domain/data/*.json",
             "templates/*/*.html",
             "public/css/*.css",
             "public/js/*.js",

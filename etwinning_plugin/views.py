@@ -4,8 +4,8 @@ from django.http import JsonResponse
 from django.utils import translation
 from django.views.decorators.http import require_GET
 
-from skillslab_xblock.i18n import normalise_language
-from skillslab_xblock.taxonomy import default_taxonomy
+from skillslab_xblock.domain.taxonomy import default_taxonomy
+from skillslab_xblock.support.i18n import normalise_language
 
 
 @require_GET

@@ -17,23 +17,17 @@ from xblock.fields import DateTime, Dict, Float, Integer, List, Scope, String
 from xblock.scorable import ScorableXBlockMixin, Score
 
 from etwinning_plugin import api
-
-from . import quality_label, worksheet
-from .activity_authoring import ActivityAuthoringMixin
-from .activity_choice import ActivityChoiceMixin, ShownActivity
-from .activity_sharing import WORKSHEET, SharedWorksheetMixin
-from .collaboration import CollaborationMixin
-from .i18n import N_, BlockTranslator, in_every_language
-from .mixins import (
-    RequestRejected,
-    SkillsLabBlockMixin,
-    has_passed,
-    learner_json_handler,
-    report_rows,
-)
-from .taxonomy import default_taxonomy, localized
-
-COLLABORATION_LADDER = worksheet.COLLABORATION_LEVELS
+from skillslab_xblock.activity_authoring import ActivityAuthoringMixin
+from skillslab_xblock.activity_choice import ActivityChoiceMixin, ShownActivity
+from skillslab_xblock.activity_sharing import WORKSHEET, SharedWorksheetMixin
+from skillslab_xblock.collaboration import CollaborationMixin
+from skillslab_xblock.domain import quality_label, worksheet
+from skillslab_xblock.domain.taxonomy import default_taxonomy, localized
+from skillslab_xblock.support.base import SkillsLabBlockMixin
+from skillslab_xblock.support.handlers import RequestRejected, learner_json_handler
+from skillslab_xblock.support.i18n import N_, BlockTranslator, in_every_language
+from skillslab_xblock.support.reports import report_rows
+from skillslab_xblock.support.values import has_passed
 
 
 @XBlock.needs("i18n")
@@ -342,7 +336,7 @@ class SkillsLabActivityBlock(SharedWorksheetMixin, ActivityChoiceMixin, Collabor
 
     @staticmethod
     def workbench_scenarios():
-        from .scenarios import activity_scenarios  # pylint: disable=import-outside-toplevel
+        from skillslab_xblock.scenarios import activity_scenarios  # pylint: disable=import-outside-toplevel
 
         return activity_scenarios()
 

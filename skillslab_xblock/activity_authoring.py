@@ -16,10 +16,8 @@ from pathlib import Path
 from web_fragments.fragment import Fragment
 from xblock.validation import ValidationMessage
 
-from . import olx, worksheet
-from .i18n import N_, BlockTranslator, runtime_language
-from .mixins import RequestRejected, author_json_handler, clean_utc_datetime, editor_datetime, editor_number
-from .taxonomy import (
+from skillslab_xblock.domain import worksheet
+from skillslab_xblock.domain.taxonomy import (
     MAX_CATALOGUE_BYTES,
     MAX_TEXT_LENGTH,
     MAX_TITLE_LENGTH,
@@ -28,6 +26,10 @@ from .taxonomy import (
     load_catalogue_text,
     sample_catalogue,
 )
+from skillslab_xblock.support import olx
+from skillslab_xblock.support.handlers import RequestRejected, author_json_handler
+from skillslab_xblock.support.i18n import N_, BlockTranslator, runtime_language
+from skillslab_xblock.support.values import clean_utc_datetime, editor_datetime, editor_number, has_markup
 
 log = logging.getLogger(__name__)
 
@@ -36,10 +38,6 @@ OLX_ATTRIBUTES = ("display_name", "programme_id", "cycle", "sub_theme", "school_
                   "required_steps", "deadline", "weight", "collaboration_mode", "teamset_id", "activity_source")
 OLX_TEXT_CHILDREN = ("programme_title", "workshop_title", "activity_text")
 EDITABLE = OLX_ATTRIBUTES + OLX_TEXT_CHILDREN
-
-
-def _has_markup(text: str) -> bool:
-    return bool(worksheet._MARKUP.search(text))  # pylint: disable=protected-access
 
 
 class ActivityAuthoringMixin:
@@ -159,7 +157,7 @@ class ActivityAuthoringMixin:
                 errors[name] = _("This field is required.")
             elif len(value) > max_length:
                 errors[name] = _("Too long: at most {max} characters.").format(max=max_length)
-            elif _has_markup(value):
+            elif has_markup(value):
                 errors[name] = _("Please write plain text: HTML tags such as <script> are not allowed.")
             else:
                 cleaned[name] = value

@@ -12,10 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from etwinning_plugin import api
-
-from .i18n import N_
-from .mixins import RequestRejected, learner_json_handler
-from .taxonomy import localized
+from skillslab_xblock.domain.taxonomy import localized
+from skillslab_xblock.support.handlers import RequestRejected, learner_json_handler
+from skillslab_xblock.support.i18n import N_
 
 CHOICE = "_choice"  # the worksheet section holding a partnership's pick; no step has this key
 

@@ -12,12 +12,12 @@ only, and a view writes nothing: the page asks through ``shared_state`` as soon 
 from __future__ import annotations
 
 from etwinning_plugin import api
-
-from . import worksheet
-from .activity_choice import CHOICE
-from .collaboration import parse_version, rejected_from
-from .i18n import N_
-from .mixins import RequestRejected, dom_id_of, learner_json_handler
+from skillslab_xblock.activity_choice import CHOICE
+from skillslab_xblock.collaboration import parse_version, rejected_from
+from skillslab_xblock.domain import worksheet
+from skillslab_xblock.support.handlers import RequestRejected, learner_json_handler
+from skillslab_xblock.support.i18n import N_
+from skillslab_xblock.support.rendering import dom_id_of
 
 WORKSHEET = "worksheet"
 

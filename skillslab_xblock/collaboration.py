@@ -9,9 +9,8 @@ from __future__ import annotations
 import logging
 
 from etwinning_plugin import api
-
-from .i18n import N_
-from .mixins import RequestRejected
+from skillslab_xblock.support.handlers import RequestRejected
+from skillslab_xblock.support.i18n import N_
 
 log = logging.getLogger(__name__)
 

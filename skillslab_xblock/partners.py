@@ -18,21 +18,14 @@ from xblock.core import XBlock
 from xblock.fields import Integer, Scope, String
 
 from etwinning_plugin import api
-
-from . import countries
-from .collaboration import CollaborationMixin, rejected_from
-from .i18n import N_
-from .mixins import (
-    RequestRejected,
-    SettingsOLXMixin,
-    SkillsLabBlockMixin,
-    editor_number,
-    learner_json_handler,
-    learner_key_of,
-    report_rows,
-)
-from .taxonomy import default_taxonomy
-from .worksheet import clean_plain_text, is_ascii_number, render_message
+from skillslab_xblock.collaboration import CollaborationMixin, rejected_from
+from skillslab_xblock.domain import countries
+from skillslab_xblock.domain.taxonomy import default_taxonomy
+from skillslab_xblock.support.base import SettingsOLXMixin, SkillsLabBlockMixin
+from skillslab_xblock.support.handlers import RequestRejected, learner_json_handler
+from skillslab_xblock.support.i18n import N_
+from skillslab_xblock.support.reports import learner_key_of, report_rows
+from skillslab_xblock.support.values import clean_plain_text, editor_number, is_ascii_number, render_message
 
 # Languages a school may work in, by their own names (as language pickers show them).
 LANGUAGES = (
@@ -331,7 +324,7 @@ class EtwinningPartnersBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBloc
 
     @staticmethod
     def workbench_scenarios():
-        from .scenarios import partners_scenarios  # pylint: disable=import-outside-toplevel
+        from skillslab_xblock.scenarios import partners_scenarios  # pylint: disable=import-outside-toplevel
 
         return partners_scenarios()
 

@@ -13,19 +13,13 @@ from xblock.core import XBlock
 from xblock.fields import Integer, List, Scope, String
 
 from etwinning_plugin import api
-
-from . import plan, plan_export
-from .collaboration import CollaborationMixin, parse_version
-from .i18n import N_, in_every_language
-from .mixins import (
-    RequestRejected,
-    SettingsOLXMixin,
-    SkillsLabBlockMixin,
-    learner_json_handler,
-    learner_key_of,
-    report_rows,
-)
-from .worksheet import clean_plain_text, render_message
+from skillslab_xblock.collaboration import CollaborationMixin, parse_version
+from skillslab_xblock.domain import plan, plan_export
+from skillslab_xblock.support.base import SettingsOLXMixin, SkillsLabBlockMixin
+from skillslab_xblock.support.handlers import RequestRejected, learner_json_handler
+from skillslab_xblock.support.i18n import N_, in_every_language
+from skillslab_xblock.support.reports import learner_key_of, report_rows
+from skillslab_xblock.support.values import clean_plain_text, render_message
 
 PLAN = "plan"
 
@@ -174,7 +168,7 @@ class EtwinningProjectPlanBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabB
 
     @staticmethod
     def workbench_scenarios():
-        from .scenarios import project_plan_scenarios  # pylint: disable=import-outside-toplevel
+        from skillslab_xblock.scenarios import project_plan_scenarios  # pylint: disable=import-outside-toplevel
 
         return project_plan_scenarios()
 

@@ -15,21 +15,18 @@ from xblock.core import XBlock
 from xblock.fields import DateTime, Scope, String
 
 from etwinning_plugin import api
-
-from .collaboration import CollaborationMixin
-from .i18n import N_
-from .mixins import (
-    RequestRejected,
-    SettingsOLXMixin,
-    SkillsLabBlockMixin,
+from skillslab_xblock.collaboration import CollaborationMixin
+from skillslab_xblock.support.base import SettingsOLXMixin, SkillsLabBlockMixin
+from skillslab_xblock.support.handlers import RequestRejected, learner_json_handler
+from skillslab_xblock.support.i18n import N_
+from skillslab_xblock.support.reports import learner_key_of, report_rows
+from skillslab_xblock.support.values import (
+    clean_plain_text,
     clean_utc_datetime,
     editor_datetime,
     has_passed,
-    learner_json_handler,
-    learner_key_of,
-    report_rows,
+    render_message,
 )
-from .worksheet import clean_plain_text, render_message
 
 ESEP_HOST = "school-education.ec.europa.eu"
 _SCHOOL_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,31}$")
@@ -112,7 +109,7 @@ class EtwinningRegistrationBlock(CollaborationMixin, SettingsOLXMixin, SkillsLab
 
     @staticmethod
     def workbench_scenarios():
-        from .scenarios import registration_scenarios  # pylint: disable=import-outside-toplevel
+        from skillslab_xblock.scenarios import registration_scenarios  # pylint: disable=import-outside-toplevel
 
         return registration_scenarios()
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from .taxonomy import localized, sample_catalogue
+from skillslab_xblock.domain.taxonomy import localized, sample_catalogue
 
 # (programme, workshop, activity) of the sample catalogue shown in each demo unit
 DEMO_ACTIVITIES = (

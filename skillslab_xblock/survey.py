@@ -18,24 +18,21 @@ from xblock.core import XBlock
 from xblock.fields import Boolean, DateTime, Integer, List, Scope, String
 
 from etwinning_plugin import api
-
-from .collaboration import CollaborationMixin, rejected_from
-from .i18n import N_, in_every_language
-from .mixins import (
-    RequestRejected,
-    SettingsOLXMixin,
-    SkillsLabBlockMixin,
+from skillslab_xblock.collaboration import CollaborationMixin, rejected_from
+from skillslab_xblock.domain.taxonomy import localized
+from skillslab_xblock.support.base import SettingsOLXMixin, SkillsLabBlockMixin
+from skillslab_xblock.support.handlers import RequestRejected, learner_json_handler
+from skillslab_xblock.support.i18n import N_, in_every_language
+from skillslab_xblock.support.reports import learner_key_of, report_rows, spreadsheet_safe
+from skillslab_xblock.support.values import (
+    clean_plain_text,
     clean_utc_datetime,
     editor_datetime,
     editor_number,
     has_passed,
-    learner_json_handler,
-    learner_key_of,
-    report_rows,
-    spreadsheet_safe,
+    is_ascii_number,
+    render_message,
 )
-from .taxonomy import localized
-from .worksheet import clean_plain_text, is_ascii_number, render_message
 
 # The seven items the NSS publishes after each run (PRODUCT.md), with stable keys.
 NSS_ITEMS = [
@@ -233,7 +230,7 @@ class EtwinningSurveyBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockM
 
     @staticmethod
     def workbench_scenarios():
-        from .scenarios import survey_scenarios  # pylint: disable=import-outside-toplevel
+        from skillslab_xblock.scenarios import survey_scenarios  # pylint: disable=import-outside-toplevel
 
         return survey_scenarios()
 

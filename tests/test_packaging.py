@@ -33,7 +33,7 @@ def test_the_bundle_ships_what_it_reads_at_run_time(bundle):
         "etwinning_plugin/migrations/0001_initial.py",
         "skillslab_xblock/translations/el/LC_MESSAGES/text.mo",
         "skillslab_xblock/public/js/translations/el/text.js",
-        "skillslab_xblock/data/taxonomy.json",
+        "skillslab_xblock/domain/data/taxonomy.json",
         *[str(p.relative_to(ROOT)) for p in (ROOT / "skillslab_xblock" / "templates").rglob("*.html")],
     ]
     assert [name for name in expected if name not in bundle] == []

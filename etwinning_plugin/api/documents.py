@@ -20,7 +20,6 @@ class DocumentState:
     submitted_version: int | None
     submitted_content: dict
     submitted_at: str
-    submitted_by_me: bool
     submitted_for_me: bool = False  # the learner was a member when it was submitted
 
 
@@ -79,11 +78,10 @@ class DocumentRef:
 
 def _state(document: SharedDocument | None, learner_id: str) -> DocumentState:
     if document is None:
-        return DocumentState(0, {}, None, {}, "", False)
+        return DocumentState(0, {}, None, {}, "")
     return DocumentState(document.version, repaired(document.content), document.submitted_version,
                          repaired(document.submitted_content),
                          document.submitted_at.isoformat() if document.submitted_at else "",
-                         document.submitted_by == learner_id,
                          # documents submitted before members were kept: everyone in it then was a member
                          learner_id in document.submitted_members if document.submitted_members else True)
 

@@ -1,7 +1,7 @@
 """How the api refuses: an N_-marked message the block translates, and an HTTP status."""
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext marker, as in skillslab_xblock.i18n
+def N_(message: str) -> str:  # noqa: N802 - the gettext marker, as in skillslab_xblock.support.i18n
     return message
 
 

@@ -50,7 +50,7 @@ def test_saving_an_editor_untouched_changes_nothing(live_server, page, block_typ
 
 
 def test_picking_a_catalogue_activity_offers_its_title_as_the_display_name(live_server, page):
-    from skillslab_xblock.taxonomy import localized, sample_catalogue
+    from skillslab_xblock.domain.taxonomy import localized, sample_catalogue
 
     _workshop, activity = sample_catalogue().programme("b1-river-keepers").activity("w1", "a1")
     scenario = WorkbenchScenario("<skillslab_activity/>")

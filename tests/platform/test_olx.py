@@ -13,7 +13,7 @@ import pytest
 from lxml import etree
 from xblock.fields import ScopeIds
 
-from skillslab_xblock.olx import OLXRejected
+from skillslab_xblock.support.olx import OLXRejected
 
 from .conftest import BLOCK_OLX, BLOCK_TYPES
 from .mixins import CMS_MIXINS, LMS_MIXINS, PLATFORM_SETTINGS

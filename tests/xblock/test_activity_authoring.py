@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from skillslab_xblock.taxonomy import sample_catalogue
+from skillslab_xblock.domain.taxonomy import sample_catalogue
 
 VALID = {
     "display_name": "Το νερό μας",

@@ -6,7 +6,7 @@ import pytest
 from lxml import etree
 from workbench.runtime import WorkbenchRuntime
 
-from skillslab_xblock.olx import OLXRejected, parse_olx
+from skillslab_xblock.support.olx import OLXRejected, parse_olx
 from tests.xblock.test_activity_authoring import VALID
 
 

@@ -161,7 +161,7 @@ def test_join_a_partnership_first_points_to_the_partner_block(scenario_factory):
     assert before == {"needs_partnership": True, "partners_url": ""}  # no card saved yet: nowhere known
     course.post("save_card", CARDS["luis"], student="luis")
     after = course.post("shared_state", {}, student="eva", usage_id=step).body["shared"]
-    from skillslab_xblock.mixins import dom_id_of
+    from skillslab_xblock.support.rendering import dom_id_of
 
     assert after["partners_url"] == "#" + dom_id_of(course.usage_id)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from skillslab_xblock.olx import OLXRejected
 from skillslab_xblock.scenarios import activity_olx
+from skillslab_xblock.support.olx import OLXRejected
 
 PROFILE = "https://school-education.ec.europa.eu/en/people/anna"
 
@@ -42,7 +42,7 @@ def test_a_date_out_of_range_is_refused_in_studio(scenario_factory, moment, bloc
 def test_a_date_out_of_range_in_olx_raises_the_blocks_olx_error(scenario_factory, moment):
     from workbench.runtime import WorkbenchRuntime
 
-    from skillslab_xblock.olx import parse_olx
+    from skillslab_xblock.support.olx import parse_olx
 
     runtime = WorkbenchRuntime("author")
     for olx in (f'<etwinning_survey deadline="{moment}"/>', f'<etwinning_registration closes_at="{moment}"/>',

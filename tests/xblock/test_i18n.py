@@ -38,7 +38,7 @@ def test_the_block_renders_in_greek_for_el_and_in_english_for_en(activity):
 
 
 def test_an_unsupported_runtime_language_falls_back_to_english():
-    from skillslab_xblock.i18n import BlockTranslator, normalise_language
+    from skillslab_xblock.support.i18n import BlockTranslator, normalise_language
 
     assert normalise_language("el-GR") == "el"
     assert normalise_language("fr") == "en"

@@ -88,7 +88,7 @@ def test_downloads_name_both_schools_and_escape_learner_text(course):
     ("`code`", r"\`code\`"),
 ])
 def test_markdown_escapes_only_what_would_act(text, markdown):
-    from skillslab_xblock.plan_export import markdown_text
+    from skillslab_xblock.domain.plan_export import markdown_text
 
     assert markdown_text(text) == markdown
 

@@ -4,8 +4,8 @@ import copy
 
 import pytest
 
-from skillslab_xblock import quality_label
-from skillslab_xblock.quality_label import ADDRESSED, MISSING, WEAK, addressed_count, assess
+from skillslab_xblock.domain import quality_label
+from skillslab_xblock.domain.quality_label import ADDRESSED, MISSING, WEAK, addressed_count, assess
 from tests.conftest import COMPLETE_WORKSHEET
 
 
@@ -75,7 +75,7 @@ def test_a_step_is_measured_against_the_criteria_its_required_steps_can_address(
 
 
 def test_one_criterion_is_singular_in_greek():
-    from skillslab_xblock.i18n import BlockTranslator
+    from skillslab_xblock.support.i18n import BlockTranslator
 
     feedback = quality_label.assess({"goal": {"shared_goal": "Rivers", "curriculum_link": "Geography"}},
                                     ["goal", "tools"])

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from skillslab_xblock.taxonomy import (
+from skillslab_xblock.domain.taxonomy import (
     CatalogueError,
     default_taxonomy,
     load_catalogue_text,
@@ -80,7 +80,7 @@ def test_a_catalogue_with_every_kind_of_mistake_reports_each_one():
 
 
 def test_catalogue_errors_are_translated_when_shown():
-    from skillslab_xblock.i18n import BlockTranslator
+    from skillslab_xblock.support.i18n import BlockTranslator
 
     with pytest.raises(CatalogueError) as error:
         load_catalogue_text('{"format": "skillslab-catalogue", "version": 1, "programmes": []}')

@@ -10,7 +10,7 @@ from functools import cache
 
 from babel import Locale
 
-from .i18n import SUPPORTED_LANGUAGES, normalise_language
+from skillslab_xblock.support.i18n import SUPPORTED_LANGUAGES, normalise_language
 
 # CLDR territories with two-letter codes that are not countries (groupings, reserved codes).
 _NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"})

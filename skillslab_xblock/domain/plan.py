@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .i18n import N_
-from .worksheet import CHOICE_LABELS, COLLABORATION_LEVELS, tools
+from skillslab_xblock.domain.worksheet import CHOICE_LABELS, COLLABORATION_LEVELS, tools
+from skillslab_xblock.support.i18n import N_
 
 SECTIONS = (
     ("title", N_("Project title")),

@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass, field
 from html import escape
 
-from . import countries, plan, worksheet
-from .i18n import N_
+from skillslab_xblock.domain import countries, plan, worksheet
+from skillslab_xblock.support.i18n import N_
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from .i18n import N_
+from skillslab_xblock.support.i18n import N_
 
 LANGUAGES = ("el", "en")
 CATALOGUE_FORMAT = "skillslab-catalogue"

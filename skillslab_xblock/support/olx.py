@@ -17,7 +17,7 @@ from lxml import etree
 from xblock.core import XML_NAMESPACES
 from xblock.fields import Field, Scope
 
-from .i18n import N_
+from skillslab_xblock.support.i18n import N_
 
 
 class OLXRejected(ValueError):

@@ -15,7 +15,7 @@ import gettext
 from functools import cache
 from pathlib import Path
 
-TRANSLATIONS_DIR = Path(__file__).parent / "translations"
+TRANSLATIONS_DIR = Path(__file__).parent.parent / "translations"
 DOMAIN = "text"
 SUPPORTED_LANGUAGES = ("el", "en")
 

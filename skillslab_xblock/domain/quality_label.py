@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .i18n import N_
-from .worksheet import COLLABORATION_LEVELS, unsuitable_tools
+from skillslab_xblock.domain.worksheet import COLLABORATION_LEVELS, unsuitable_tools
+from skillslab_xblock.support.i18n import N_
 
 ADDRESSED, WEAK, MISSING, NOT_ASKED = "addressed", "weak", "missing", "not_asked"
 

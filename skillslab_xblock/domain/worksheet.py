@@ -11,13 +11,13 @@ problem listed, so a bad request never changes stored work.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from .i18n import N_
+from skillslab_xblock.support.i18n import N_
+from skillslab_xblock.support.values import Message, clean_plain_text, is_ascii_number, render_message
 
 MAX_TEXT = 2000
 MAX_SHORT_TEXT = 300
@@ -29,10 +29,6 @@ TWINSPACE_PRACTICES = ("page_per_workshop", "journal", "forum", "materials", "pu
 EVALUATION_METHODS = ("pupil_self_assessment", "peer_assessment", "teacher_rubric", "partner_survey",
                       "reflection_diary")
 
-# A tag, a comment, a processing instruction or a doctype: plain-text answers never need these,
-# while "a < b" or "<3" stay allowed.
-_MARKUP = re.compile(r"<(/?[a-zA-Z][^>]*>|!|\?)")
-_FORBIDDEN_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -80,9 +76,6 @@ def tools() -> tuple[Tool, ...]:
                       t["note"]) for t in raw["tools"])
 
 
-def is_ascii_number(text: str) -> bool:
-    """Digits 0-9 only: int() and float() also read "²", "①" or "٣", which no one typed as a number here."""
-    return bool(re.fullmatch(r"\s*[0-9]+\s*", text))
 
 
 def tool(tool_id: str) -> Tool | None:
@@ -169,15 +162,8 @@ def allowed_choices(field: Field, school_levels: tuple[str, ...]) -> tuple[str, 
     return field.choices
 
 
-Message = "str | tuple[str, dict]"  # an N_-marked template, alone or with its parameters
 
 
-def render_message(message, gettext) -> str:
-    """Translate an error from this module (a template, or a template with parameters)."""
-    if isinstance(message, tuple):
-        template, params = message
-        return gettext(template).format(**params)
-    return gettext(message)
 
 
 class WorksheetInvalid(ValueError):
@@ -191,18 +177,6 @@ class WorksheetInvalid(ValueError):
         return {key: render_message(message, gettext) for key, message in self.errors.items()}
 
 
-def clean_plain_text(value: Any, max_length: int) -> tuple[str | None, Message | None]:
-    """The stripped text, or an error if it is not text, too long, or carries markup or control characters."""
-    if not isinstance(value, str):
-        return None, N_("Must be text.")
-    value = value.strip()
-    if len(value) > max_length:
-        return None, (N_("Too long: at most {max} characters."), {"max": max_length})
-    if _FORBIDDEN_CONTROL.search(value):
-        return None, N_("Contains control characters that cannot be saved.")
-    if _MARKUP.search(value):
-        return None, N_("Please write plain text: HTML tags such as <script> are not allowed.")
-    return value, None
 
 
 def clean_field(field: Field, value: Any, school_levels: tuple[str, ...]) -> tuple[Any, Message | None]:

@@ -1,0 +1,36 @@
+"""The rows blocks give the instructor's problem-responses report, safe to open in a spreadsheet."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A report cell a spreadsheet will not run as a formula: text starting like one gets a leading "'"."""
+    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+
+
+def report_rows(user_states, limit_responses: int | None, row_of: Callable) -> Iterator[tuple[str, dict]]:
+    """
+    The body of every block's ``generate_report_data``: ``(username, row)`` for each user state
+    ``row_of`` makes a row of (None: no row for that learner), at most ``limit_responses`` rows.
+    Every cell is ``spreadsheet_safe``: the instructor opens the report in a spreadsheet.
+    """
+    count = 0
+    for user_state in user_states:
+        if limit_responses is not None and count >= limit_responses:
+            return
+        row = row_of(user_state)
+        if row is not None:
+            count += 1
+            yield user_state.username, {key: spreadsheet_safe(value) for key, value in row.items()}
+
+
+def learner_key_of(user_state) -> str | None:
+    """The learner id a block stored in the learner's state (``learner_key``), if any."""
+    return (user_state.state or {}).get("learner_key")
+
