@@ -40,7 +40,7 @@ setup(
         "etwinning_plugin": [
             "templates/etwinning_plugin/*.html",
             "locale/*/LC_MESSAGES/*.mo",
-            "delivery/schemas/*.json",
+            "reporting/schemas/*.json",
         ],
     },
     install_requires=requirements("base"),

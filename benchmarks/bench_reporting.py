@@ -47,9 +47,9 @@ from opaque_keys.edx.keys import CourseKey  # noqa: E402
 from openedx_events.learning import signals  # noqa: E402
 from openedx_events.learning.data import CourseData, CourseEnrollmentData, UserData, UserPersonalData  # noqa: E402
 
-from etwinning_plugin.delivery import outbox  # noqa: E402
-from etwinning_plugin.facts import record_pending_events  # noqa: E402
 from etwinning_plugin.models import CompletionFact, EnrollmentFact, OutboxRecord, PlatformEventReceipt  # noqa: E402
+from etwinning_plugin.reporting import outbox  # noqa: E402
+from etwinning_plugin.reporting.facts import record_pending_events  # noqa: E402
 from etwinning_plugin.reports.figures import course_figures  # noqa: E402
 
 COURSE = CourseKey.from_string("course-v1:NSS+Bench+2027")

@@ -30,7 +30,12 @@ class EtwinningPluginConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import checks  # noqa: F401, PLC0415 - registers the system checks of the reporting settings
+        # The Celery tasks, registered in every process (the LMS's web processes ask for them by name;
+        # Celery's autodiscovery imports them only in workers).
+        from . import (
+            checks,  # noqa: F401, PLC0415 - registers the system checks of the reporting settings
+            tasks,  # noqa: F401, PLC0415
+        )
 
     plugin_app = {
         PluginURLs.CONFIG: {

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import re
 
+from celery import current_app
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -24,6 +25,8 @@ RECEIVED, ACCEPTED, DECLINED = "received", "accepted", "declined"
 KINDS = (RECEIVED, ACCEPTED, DECLINED)
 
 log = logging.getLogger(__name__)
+# The Celery task that sends a notice (``tasks.py``), asked for by name: the task module imports this one.
+NOTICE_TASK = "etwinning_plugin.send_partnership_notice"
 
 
 def queue_notice(kind: str, course_key: str, *, to_id: str, from_card, message: str = "") -> None:
@@ -34,10 +37,8 @@ def queue_notice(kind: str, course_key: str, *, to_id: str, from_card, message: 
                "teacher": from_card.teacher_name, "message": message}
 
     def send_later():
-        from .tasks import send_partnership_notice  # noqa: PLC0415 - the task module imports the reporting side
-
         try:
-            send_partnership_notice.delay(**payload)
+            current_app.tasks[NOTICE_TASK].delay(**payload)
         except Exception as error:  # noqa: BLE001 - the learner's change is committed: never fail it for the broker
             # The open pages show the invitation within seconds anyway (the partner block asks).
             log.warning("eTwinning: a partnership notice could not be queued (%s)", type(error).__name__)

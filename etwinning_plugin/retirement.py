@@ -24,9 +24,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .api.partnerships import hand_over_ownership
-from .delivery import contract
-from .delivery.outbox import queue
-from .facts import record_pending_events
 from .models import (
     CompletionFact,
     DocumentRevision,
@@ -42,6 +39,9 @@ from .models import (
     SurveyParticipation,
     SurveyResponse,
 )
+from .reporting import contract, records
+from .reporting.facts import record_pending_events
+from .reporting.outbox import queue
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ def retire(user_id: str) -> str:
         PlatformEventReceipt.objects.filter(payload__user_id=user_id).update(payload={})
         if contract.reporting_configured():
             _redact_outbox(contract.pseudonym(user_id), contract.pseudonym(token))
-            queue(contract.retirement_record(user_id, occurred_at=timezone.now()))
+            queue(records.retirement.build(user_id, occurred_at=timezone.now()))
         PartnershipCard.objects.filter(learner_id=user_id).delete()
         EtwinningRegistration.objects.filter(learner_id=user_id).delete()
         Invitation.objects.filter(from_id=user_id).delete()
@@ -88,7 +88,7 @@ def _redact_outbox(pseudonym: str, replacement: str) -> None:
             payload["learners"] = sorted(replacement if p == pseudonym else p for p in payload["learners"])
         if "profile_url" in payload:
             payload["profile_url"] = None
-        record.payload = contract.keyed(payload)
+        record.payload = records.keyed_again(payload)
         record.idempotency_key = record.payload["idempotency_key"]
         record.save(update_fields=["payload", "idempotency_key"])
 

@@ -9,9 +9,10 @@ from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 
-from .delivery.outbox import deliver_all, prune_delivered_records
-from .delivery.summaries import queue_survey_summaries
-from .facts import prune_recorded_events, record_pending_events
+from .notifications import send_notice
+from .reporting.facts import prune_recorded_events, record_pending_events
+from .reporting.outbox import deliver_all, prune_delivered_records
+from .reporting.summaries import queue_survey_summaries
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,4 @@ def deliver_pending_reports() -> dict:
 def send_partnership_notice(kind: str, course_key: str, *, to_id: str, school: str, teacher: str,
                             message: str = "") -> bool:
     """Tell a teacher about their partnership (edx-ace); a mail server that is down is retried with back-off."""
-    from .notifications import send_notice  # noqa: PLC0415
-
     return send_notice(kind, course_key, to_id=to_id, school=school, teacher=teacher, message=message)

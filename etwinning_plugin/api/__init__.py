@@ -7,6 +7,7 @@ Functions return plain dataclasses, never model instances, so the blocks stay in
 ORM. Refusals raise ``Refused`` with an N_-marked message that the block translates.
 """
 
+from ..reports.collaboration import CourseCollaboration, course_collaboration
 from . import registrations, surveys  # noqa: E402 - used as api.surveys.submit(...), api.registrations.save(...)
 from .documents import (
     Conflict,
@@ -48,7 +49,6 @@ from .partnerships import (
     team_partnership,
     withdraw,
 )
-from .staff import CourseCollaboration, course_collaboration
 
 __all__ = [
     "CARD_FIELDS", "Card", "Conflict", "CourseCollaboration", "DocumentRef", "DocumentState", "FieldChange",

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from .. import reporting
 from ..models import DocumentRevision, PartnershipCard, SharedDocument, StepSubmission
 from .errors import N_, Refused
 from .partnerships import owner_members
@@ -229,13 +230,8 @@ def record_step_submission(ref: DocumentRef, title: str, answers: dict, learner_
 
 def report_completion(ref: DocumentRef, kind: str, title: str, when=None) -> None:
     """Queue a step or plan completion for the NSS, naming every member of the owner (by pseudonym)."""
-    from ..delivery import contract  # noqa: PLC0415 - reporting is optional at import time
-    from ..delivery.outbox import queue  # noqa: PLC0415
-
-    if contract.reporting_configured():
-        queue(contract.step_completion_record(ref.course_key, ref.usage_key, kind=kind, title=title,
-                                              learner_ids=owner_members(ref.owner_key),
-                                              occurred_at=when or timezone.now()))
+    reporting.emit("step_completion", ref.course_key, ref.usage_key, kind=kind, title=title,
+                   learner_ids=owner_members(ref.owner_key), occurred_at=when or timezone.now())
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Count, Q
 
+from .. import reporting
 from ..models import EtwinningRegistration
 
 FIELDS = ("profile_url", "school_name", "school_code", "region", "teacher_registered_during_course",
@@ -44,20 +45,16 @@ def get(course_key: str, learner_id: str) -> Registration | None:
 
 def save(course_key: str, usage_key: str, learner_id: str, values: dict) -> Registration:
     """Create or replace the learner's registration (values validated by the block)."""
-    from ..delivery import contract  # noqa: PLC0415
-    from ..delivery.outbox import queue  # noqa: PLC0415
-
     with transaction.atomic():
         row, _created = EtwinningRegistration.objects.update_or_create(
             course_key=course_key, learner_id=learner_id,
             defaults={"usage_key": usage_key, **{name: values[name] for name in FIELDS}})
-        if contract.reporting_configured() and (row.teacher_registered_during_course
-                                                or row.school_registered_during_course):
-            queue(contract.registration_record(
-                course_key, learner_id, teacher_new=row.teacher_registered_during_course,
+        if row.teacher_registered_during_course or row.school_registered_during_course:
+            reporting.emit(
+                "registration", course_key, learner_id, teacher_new=row.teacher_registered_during_course,
                 school_new=row.school_registered_during_course,
                 school_key=school_key(row.school_code, row.school_name, row.region),
-                profile_url=row.profile_url if row.consent_to_share_profile else None, occurred_at=row.updated_at))
+                profile_url=row.profile_url if row.consent_to_share_profile else None, occurred_at=row.updated_at)
     return _registration(row)
 
 

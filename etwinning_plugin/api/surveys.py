@@ -22,14 +22,19 @@ import secrets
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count
 from django.utils import timezone
 
+from .. import reporting
 from ..models import SurveyAnswer, SurveyParticipation, SurveyResponse, SurveyResultsRelease
+from ..reports.surveys import (  # noqa: F401 - the blocks read the tallies through this door
+    POSITIVE,
+    SCALE,
+    ItemTally,
+    SurveyTallies,
+    answered_item_keys,
+)
+from ..reports.surveys import tallies as _tallies
 from .errors import N_, Refused, retried_on_deadlock
-
-SCALE = (1, 2, 3, 4, 5)
-POSITIVE = (4, 5)  # the top two points of the five-point scale
 
 # Where the shuffle and the comments' order draw their chances; tests put a seeded Random here.
 chance = secrets.SystemRandom()
@@ -52,28 +57,18 @@ class OwnResponse:
     shared_with_nss: bool = False
 
 
-@dataclass(frozen=True)
-class ItemTally:
-    key: str
-    answered: int
-    counts: dict[int, int]  # scale point → number of answers
-    positive: int
-
-    @property
-    def percent_positive(self) -> float | None:
-        """Share of positive answers among those who answered the item, to two decimals."""
-        return round(100 * self.positive / self.answered, 2) if self.answered else None
 
 
-@dataclass(frozen=True)
-class SurveyTallies:
-    responses: int
-    items: list[ItemTally]
 
 
 def _own(response: SurveyResponse) -> OwnResponse:
     return OwnResponse({a.item_key: a.value for a in response.answers.all()}, response.comment,
                        response.submitted_at.isoformat(), response.shared_with_nss)
+
+
+def tallies(ref: SurveyRef, item_keys: list[str]) -> SurveyTallies:
+    """The survey's live tallies of these items (for staff)."""
+    return _tallies(ref.usage_key, item_keys)
 
 
 def own_response(ref: SurveyRef, learner_id: str) -> OwnResponse | None:
@@ -171,7 +166,7 @@ def _release(ref: SurveyRef) -> None:
     count = SurveyResponse.objects.filter(usage_key=ref.usage_key).count()
     if count - release.responses < ref.results_minimum:
         return
-    counted = tallies(ref, answered_item_keys(ref.usage_key))
+    counted = _tallies(ref.usage_key, answered_item_keys(ref.usage_key))
     release.responses = counted.responses
     release.items = [{"key": t.key, "counts": {str(p): n for p, n in t.counts.items()}} for t in counted.items]
     release.released_at = timezone.now()
@@ -193,13 +188,8 @@ def released_results(ref: SurveyRef, item_keys: list[str]) -> SurveyTallies | No
 
 def _report(ref: SurveyRef, response: SurveyResponse, answers: dict[str, int], learner_id: str, now) -> None:
     """Queue a named response the learner agreed, in the survey, to share with the NSS."""
-    from ..delivery import contract  # noqa: PLC0415 - reporting is optional at import time
-    from ..delivery.outbox import queue  # noqa: PLC0415
-
-    if not contract.reporting_configured():
-        return
-    queue(contract.survey_response_record(ref.course_key, ref.usage_key, response.public_id, answers,
-                                          learner_id=learner_id, occurred_at=now))
+    reporting.emit("survey_response", ref.course_key, ref.usage_key, response.public_id, answers,
+                   learner_id=learner_id, occurred_at=now)
 
 
 def _locked_response(ref: SurveyRef, learner_id: str, comment: str, now, *, allow_changes: bool,
@@ -225,22 +215,8 @@ def _locked_response(ref: SurveyRef, learner_id: str, comment: str, now, *, allo
     raise Refused(N_("Your answers could not be saved at this moment. Please try again."), status=409)
 
 
-def tallies(ref: SurveyRef, item_keys: list[str]) -> SurveyTallies:
-    """Per item: how many answered, the count per scale point, and how many answered 4 or 5."""
-    counts = {key: dict.fromkeys(SCALE, 0) for key in item_keys}
-    rows = SurveyAnswer.objects.filter(usage_key=ref.usage_key, item_key__in=item_keys) \
-        .values_list("item_key", "value").annotate(n=Count("id")).order_by()
-    for key, value, n in rows:
-        if value in counts[key]:
-            counts[key][value] = n
-    items = [ItemTally(key, sum(c.values()), c, sum(c[v] for v in POSITIVE)) for key, c in counts.items()]
-    return SurveyTallies(SurveyResponse.objects.filter(usage_key=ref.usage_key).count(), items)
 
 
-def answered_item_keys(usage_key: str) -> list[str]:
-    """Every item key the survey's stored answers use (the current items and any the author removed)."""
-    return sorted(set(SurveyAnswer.objects.filter(usage_key=usage_key).values_list("item_key", flat=True)
-                      .distinct().order_by()))
 
 
 def comments(ref: SurveyRef, limit: int = 500) -> tuple[list[str], int]:

@@ -3,7 +3,7 @@
 import hashlib
 import hmac
 
-from etwinning_plugin.delivery import contract
+from etwinning_plugin.reporting import contract
 
 
 def test_the_documented_signature_test_vector(settings):

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from etwinning_plugin.delivery import outbox
 from etwinning_plugin.models import OutboxRecord
+from etwinning_plugin.reporting import outbox
 from reference_receiver.models import ReceivedRecord
 from tests.reporting.conftest import enrol
 

@@ -22,10 +22,10 @@ from openedx_events.learning.data import (
     UserPersonalData,
 )
 
-from etwinning_plugin.delivery import contract
-from etwinning_plugin.delivery.outbox import WORKER_SCHEDULED_KEY
-from etwinning_plugin.facts import record_pending_events
 from etwinning_plugin.models import CompletionFact, EnrollmentFact, OutboxRecord, PlatformEventReceipt
+from etwinning_plugin.reporting import contract
+from etwinning_plugin.reporting.facts import record_pending_events
+from etwinning_plugin.reporting.outbox import WORKER_SCHEDULED_KEY
 from etwinning_plugin.tasks import deliver_pending_reports
 
 pytestmark = pytest.mark.django_db
@@ -250,7 +250,7 @@ def test_old_recorded_receipts_are_pruned_but_not_failed_or_pending_ones(in_work
 
     from django.utils import timezone
 
-    from etwinning_plugin.facts import prune_recorded_events
+    from etwinning_plugin.reporting.facts import prune_recorded_events
 
     for user_id in (1, 2, 3):
         signals.COURSE_ENROLLMENT_CREATED.send_event(enrollment=enrollment(user_id=user_id))

@@ -6,7 +6,6 @@ import jsonschema
 import pytest
 
 from etwinning_plugin import api
-from etwinning_plugin.delivery import contract
 from etwinning_plugin.models import (
     EtwinningRegistration,
     OutboxRecord,
@@ -16,6 +15,7 @@ from etwinning_plugin.models import (
     SurveyResponse,
 )
 from etwinning_plugin.receivers import retire_learner
+from etwinning_plugin.reporting import contract, records
 from tests.conftest import make_partnership
 
 pytestmark = pytest.mark.django_db
@@ -78,8 +78,8 @@ def _everything_anna_reported() -> dict[str, str]:
     """Records naming anna in every outbox state: pending, delivered and dead. Returns their keys."""
     from django.utils import timezone
 
-    from etwinning_plugin.delivery.outbox import queue
-    from etwinning_plugin.facts import record_enrollment
+    from etwinning_plugin.reporting.facts import record_enrollment
+    from etwinning_plugin.reporting.outbox import queue
 
     make_partnership(COURSE, "anna", "luis")
     api.registrations.save(COURSE, "block", "anna", {
@@ -90,7 +90,7 @@ def _everything_anna_reported() -> dict[str, str]:
                        allow_changes=True, share_with_nss=True)
     record_enrollment({"user_id": "anna", "course_key": COURSE, "mode": "audit", "is_active": True,
                        "enrolled_at": None}, timezone.now())
-    queue(contract.step_completion_record(COURSE, "step", kind="step", title="Rivers", learner_ids=["anna", "luis"],
+    queue(records.step_completion.build(COURSE, "step", kind="step", title="Rivers", learner_ids=["anna", "luis"],
                                           occurred_at=timezone.now()))
     keys = dict(OutboxRecord.objects.values_list("record_type", "idempotency_key"))
     assert set(keys) >= {"registration", "survey_response", "enrollment", "step_completion"}
@@ -113,7 +113,7 @@ def test_the_outbox_keeps_nothing_of_a_retired_learner_in_any_state():
     for record in OutboxRecord.objects.exclude(record_type="retirement"):
         text = str(record.payload)
         assert anna not in text and "anna-p" not in text, record.record_type
-        if {"learner", "learners"} & set(contract.NATURAL_KEYS[record.record_type]):
+        if {"learner", "learners"} & set(records.TYPES[record.record_type].NATURAL_KEY):
             assert record.idempotency_key not in before.values(), record.record_type  # no key from her pseudonym
         assert record.payload["idempotency_key"] == record.idempotency_key
         jsonschema.validate(record.payload, contract.schema(record.record_type),
@@ -147,12 +147,12 @@ def test_idempotency_keys_cannot_be_recomputed_from_platform_user_ids():
     from django.utils import timezone
 
     for user_id in ("42", "43"):
-        record = contract.enrollment_record(COURSE, user_id, mode="audit", is_active=True, enrolled_at=None,
+        record = records.enrollment.build(COURSE, user_id, mode="audit", is_active=True, enrolled_at=None,
                                             occurred_at=timezone.now())
         assert record["idempotency_key"] != contract.idempotency_key("enrollment", COURSE, user_id, "active", "audit")
         assert record["idempotency_key"] == contract.idempotency_key("enrollment", COURSE, record["learner"],
                                                                      "active", "audit")
-    completion = contract.completion_record(COURSE, "42", basis="certificate", passed=True, grade=0.9,
+    completion = records.completion.build(COURSE, "42", basis="certificate", passed=True, grade=0.9,
                                             certificate_status="downloadable", occurred_at=timezone.now())
     assert completion["idempotency_key"] != contract.idempotency_key("completion", COURSE, "42", "certificate",
                                                                      "passed", "downloadable")
@@ -168,8 +168,8 @@ def test_delivered_records_are_emptied_after_the_retention_and_reconcile_sends_n
     from django.core.management import call_command
     from django.utils import timezone
 
-    from etwinning_plugin.delivery.outbox import prune_delivered_records
-    from etwinning_plugin.facts import record_enrollment
+    from etwinning_plugin.reporting.facts import record_enrollment
+    from etwinning_plugin.reporting.outbox import prune_delivered_records
 
     for user in ("u1", "u2"):
         record_enrollment({"user_id": user, "course_key": COURSE, "mode": "audit", "is_active": True,

@@ -12,9 +12,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from etwinning_plugin.delivery import contract, outbox
-from etwinning_plugin.delivery.summaries import queue_survey_summaries
 from etwinning_plugin.models import OutboxRecord
+from etwinning_plugin.reporting import contract, outbox, records
+from etwinning_plugin.reporting.summaries import queue_survey_summaries
 from reference_receiver.models import ReceivedRecord
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -99,7 +99,7 @@ def test_without_the_reporting_secrets_nothing_is_queued(survey, settings):
 
 
 def test_every_record_type_has_its_schema():
-    for record_type in contract.RECORD_TYPES:
+    for record_type in records.TYPES:
         assert contract.schema(record_type)["properties"]["type"] == {"const": record_type}
 
 

@@ -10,10 +10,10 @@ from django.core.management.base import BaseCommand
 from django.db.models import Count, Min
 from django.utils import timezone
 
-from etwinning_plugin.delivery.outbox import BatchOutcome, deliver_all, prune_delivered_records, replay_dead
-from etwinning_plugin.delivery.summaries import queue_survey_summaries
-from etwinning_plugin.facts import prune_recorded_events, record_pending_events
 from etwinning_plugin.models import OutboxRecord, PlatformEventReceipt
+from etwinning_plugin.reporting.facts import prune_recorded_events, record_pending_events
+from etwinning_plugin.reporting.outbox import BatchOutcome, deliver_all, prune_delivered_records, replay_dead
+from etwinning_plugin.reporting.summaries import queue_survey_summaries
 
 STALE_AFTER = timedelta(hours=1)
 

@@ -6,11 +6,12 @@ and bring every survey's summary up to date.
 
 from django.core.management.base import BaseCommand
 
-from etwinning_plugin.delivery import contract
-from etwinning_plugin.delivery.outbox import queue
-from etwinning_plugin.delivery.summaries import queue_survey_summaries
-from etwinning_plugin.facts import PASSED_CERTIFICATE_STATUSES, record_pending_events
 from etwinning_plugin.models import CompletionFact, EnrollmentFact, OutboxRecord
+from etwinning_plugin.reporting import contract
+from etwinning_plugin.reporting.facts import record_pending_events
+from etwinning_plugin.reporting.outbox import queue
+from etwinning_plugin.reporting.records import completion, enrollment
+from etwinning_plugin.reporting.summaries import queue_survey_summaries
 
 
 class Command(BaseCommand):
@@ -20,6 +21,9 @@ class Command(BaseCommand):
         parser.add_argument("--course-id", default="")
 
     def handle(self, *args, **options):
+        if not contract.reporting_configured():
+            self.stderr.write("ETWINNING_PSEUDONYM_KEY and ETWINNING_NSS_SECRET are not set: nothing to reconcile")
+            return
         recorded = record_pending_events(on_batch=lambda n: self.stderr.write(f"  {n} events recorded"))
         if recorded:
             self.stdout.write(f"{recorded} received events recorded first")
@@ -32,20 +36,14 @@ class Command(BaseCommand):
         total = enrollments.count() + completions.count()
         done = 0
         for fact in enrollments.iterator(chunk_size=2000):
-            queue(contract.enrollment_record(fact.course_key, fact.user_id, mode=fact.mode, is_active=fact.is_active,
-                                             enrolled_at=fact.enrolled_at, occurred_at=fact.updated_at))
+            queue(enrollment.from_fact(fact))
             done += 1
             self._progress(done, total)
         for fact in completions.iterator(chunk_size=2000):
             if fact.is_passing:
-                queue(contract.completion_record(fact.course_key, fact.user_id, basis="passing_status", passed=True,
-                                                 grade=fact.percent_grade, certificate_status=fact.certificate_status,
-                                                 occurred_at=fact.updated_at))
+                queue(completion.from_fact(fact, completion.PASSING_STATUS))
             if fact.certificate_status:
-                queue(contract.completion_record(
-                    fact.course_key, fact.user_id, basis="certificate",
-                    passed=fact.certificate_status in PASSED_CERTIFICATE_STATUSES, grade=fact.percent_grade,
-                    certificate_status=fact.certificate_status, occurred_at=fact.updated_at))
+                queue(completion.from_fact(fact, completion.CERTIFICATE))
             done += 1
             self._progress(done, total)
         summaries = queue_survey_summaries(interval=0)

@@ -6,7 +6,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from etwinning_plugin.facts import record_pending_events
+from etwinning_plugin.reporting.facts import record_pending_events
 from etwinning_plugin.reports.figures import course_figures, figures_csv_rows
 
 

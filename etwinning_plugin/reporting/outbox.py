@@ -27,6 +27,7 @@ from datetime import timedelta
 from email.utils import parsedate_to_datetime
 
 import requests
+from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -37,6 +38,8 @@ from . import contract
 
 log = logging.getLogger(__name__)
 WORKER_SCHEDULED_KEY = "etwinning_plugin:worker-scheduled"
+# The Celery task that runs a delivery (``tasks.py``), asked for by name: the task module imports this one.
+DELIVERY_TASK = "etwinning_plugin.deliver_pending_reports"
 BASE_DELAY = 30  # seconds
 MAX_DELAY = 6 * 3600
 RETRYABLE = {408, 425, 429}
@@ -61,9 +64,7 @@ def schedule_worker() -> None:
     try:
         if not cache.add(WORKER_SCHEDULED_KEY, 1, timeout=delay):
             return  # a run is already due within the window, and will see this row
-        from ..tasks import deliver_pending_reports  # noqa: PLC0415 - Celery only where a worker runs
-
-        deliver_pending_reports.apply_async(countdown=delay)
+        current_app.tasks[DELIVERY_TASK].apply_async(countdown=delay)
     except Exception as error:  # noqa: BLE001 - never fail the platform's request for the broker
         log.warning("eTwinning worker could not be scheduled (%s); the records wait in the database",
                     type(error).__name__)

@@ -23,10 +23,11 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from ..api.surveys import SurveyRef, answered_item_keys, tallies
 from ..models import SurveyAnswer, SurveyResponse, SurveySummaryMark
+from ..reports.surveys import answered_item_keys, tallies
 from . import contract
 from .outbox import queue
+from .records import survey_summary
 
 
 @dataclass(frozen=True)
@@ -72,9 +73,9 @@ def queue_survey_summaries(*, interval: float | None = None, now: datetime | Non
 
 def _summary(usage_key: str, now: datetime) -> dict:
     course_key = SurveyResponse.objects.filter(usage_key=usage_key).values_list("course_key", flat=True).first() or ""
-    counted = tallies(SurveyRef(course_key, usage_key), answered_item_keys(usage_key))
+    counted = tallies(usage_key, answered_item_keys(usage_key))
     items = [{"key": item.key, "answered": item.answered, "positive": item.positive,
               "percent_positive": item.percent_positive, "counts": {str(p): n for p, n in item.counts.items()}}
              for item in counted.items]
-    return contract.survey_summary_record(course_key, usage_key, responses=counted.responses, items=items,
+    return survey_summary.build(course_key, usage_key, responses=counted.responses, items=items,
                                           occurred_at=now)

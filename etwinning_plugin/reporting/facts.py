@@ -21,12 +21,12 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from openedx_events.learning import signals
 
-from .delivery import contract
-from .delivery.outbox import queue
-from .models import CompletionFact, EnrollmentFact, PlatformEventReceipt
+from ..models import CompletionFact, EnrollmentFact, PlatformEventReceipt
+from . import contract
+from .outbox import queue
+from .records import completion, enrollment
 
 log = logging.getLogger(__name__)
-PASSED_CERTIFICATE_STATUSES = {"downloadable"}
 
 
 def _datetime(value: str | None) -> datetime | None:
@@ -48,12 +48,12 @@ def _completion_fact(course_key: str, user_id: str, when: datetime) -> Completio
 
 
 def record_enrollment(data: dict, when: datetime) -> None:
-    enrolled_at = _datetime(data["enrolled_at"])
-    _upsert(EnrollmentFact, {"course_key": data["course_key"], "user_id": data["user_id"]},
-            {"mode": data["mode"], "is_active": data["is_active"], "enrolled_at": enrolled_at, "updated_at": when})
+    keys = {"course_key": data["course_key"], "user_id": data["user_id"]}
+    values = {"mode": data["mode"], "is_active": data["is_active"], "enrolled_at": _datetime(data["enrolled_at"]),
+              "updated_at": when}
+    _upsert(EnrollmentFact, keys, values)
     if contract.reporting_configured():
-        queue(contract.enrollment_record(data["course_key"], data["user_id"], mode=data["mode"],
-                                         is_active=data["is_active"], enrolled_at=enrolled_at, occurred_at=when))
+        queue(enrollment.from_fact(EnrollmentFact(**keys, **values)))
 
 
 def record_passing_status(data: dict, when: datetime) -> None:
@@ -63,9 +63,7 @@ def record_passing_status(data: dict, when: datetime) -> None:
         fact.passed_at = when
     fact.save()
     if contract.reporting_configured():
-        queue(contract.completion_record(fact.course_key, fact.user_id, basis="passing_status", passed=fact.is_passing,
-                                         grade=fact.percent_grade, certificate_status=fact.certificate_status,
-                                         occurred_at=when))
+        queue(completion.from_fact(fact, completion.PASSING_STATUS))
 
 
 def record_certificate(data: dict, when: datetime) -> None:
@@ -77,10 +75,7 @@ def record_certificate(data: dict, when: datetime) -> None:
         pass  # a certificate's grade is text; keep the grade summary's when it is not a number
     fact.save()
     if contract.reporting_configured():
-        queue(contract.completion_record(fact.course_key, fact.user_id, basis="certificate",
-                                         passed=data["status"] in PASSED_CERTIFICATE_STATUSES,
-                                         grade=fact.percent_grade, certificate_status=data["status"],
-                                         occurred_at=when))
+        queue(completion.from_fact(fact, completion.CERTIFICATE))
 
 
 def record_grade_summary(data: dict, when: datetime) -> None:
