@@ -6,8 +6,8 @@ a handful of COUNT queries whatever the size of the course, never a learner load
 from __future__ import annotations
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.template.loader import render_to_string
 
-from ..api import registrations
 from ..models import (
     CompletionFact,
     DocumentRevision,
@@ -19,6 +19,7 @@ from ..models import (
     SurveyParticipation,
     SurveyResponse,
 )
+from . import registrations
 
 POSITIVE = (4, 5)
 
@@ -86,3 +87,8 @@ def figures_csv_rows(figures: dict) -> list[list]:
     rows += [[f"survey:{item['key']}", item["positive"], item["percent_positive"], item["answered"]]
              for item in figures["survey"]["items"]]
     return rows
+
+
+def figures_html(figures: dict) -> str:
+    """The figures as a page section: tables a screen reader reads, and bars a person reads at a glance."""
+    return render_to_string("etwinning_plugin/figures_section.html", {"figures": figures})

@@ -76,7 +76,7 @@ class FiguresHTMLRenderer(BaseRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None):
         from django.template.loader import render_to_string  # noqa: PLC0415
 
-        from ..reports.dashboard import figures_html  # noqa: PLC0415
+        from ..reports.figures import figures_html  # noqa: PLC0415
 
         course_id = renderer_context["kwargs"]["course_id"]
         section = figures_html(data) if "survey" in (data or {}) else ""

@@ -46,9 +46,9 @@ DEFAULTS = {
 # openedx-filters pipeline steps this plugin adds, filter type → steps
 FILTER_STEPS: dict[str, list[str]] = {
     "org.openedx.learning.instructor.dashboard.render.started.v1": [
-        "etwinning_plugin.reports.dashboard.AddCourseFiguresSection"],
+        "etwinning_plugin.dashboard.AddCourseFiguresSection"],
     "org.openedx.learning.instructor.dashboard.tabs.requested.v1": [
-        "etwinning_plugin.reports.dashboard.AddCourseFiguresTab"],
+        "etwinning_plugin.dashboard.AddCourseFiguresTab"],
 }
 
 

@@ -49,7 +49,7 @@ def test_the_platforms_plugin_framework_applies_our_settings(monkeypatch):
         # theirs kept; ours added (the instructor dashboard's figures)
         assert platform.OPEN_EDX_FILTERS_CONFIG["org.openedx.x.v1"] == {"pipeline": ["theirs.Step"]}
         assert platform.OPEN_EDX_FILTERS_CONFIG["org.openedx.learning.instructor.dashboard.tabs.requested.v1"][
-            "pipeline"] == ["etwinning_plugin.reports.dashboard.AddCourseFiguresTab"]
+            "pipeline"] == ["etwinning_plugin.dashboard.AddCourseFiguresTab"]
 
 
 def test_filter_steps_are_merged_never_replacing_others():

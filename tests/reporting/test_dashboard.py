@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from opaque_keys.edx.keys import CourseKey
 from openedx_filters.learning.filters import InstructorDashboardRenderStarted, InstructorDashboardTabsRequested
 
-from etwinning_plugin.reports.dashboard import AddCourseFiguresSection, AddCourseFiguresTab
+from etwinning_plugin.dashboard import AddCourseFiguresSection, AddCourseFiguresTab
 from tests.reporting.test_figures_api import COURSE, roles  # noqa: F401 - the course-staff stand-in
 
 pytestmark = pytest.mark.django_db

@@ -52,9 +52,9 @@ SECRETS: dict[str, tuple[str, str]] = {
 # bundle (tests/tutor checks that the two agree).
 FILTER_STEPS: dict[str, list[str]] = {
     "org.openedx.learning.instructor.dashboard.render.started.v1": [
-        "etwinning_plugin.reports.dashboard.AddCourseFiguresSection"],
+        "etwinning_plugin.dashboard.AddCourseFiguresSection"],
     "org.openedx.learning.instructor.dashboard.tabs.requested.v1": [
-        "etwinning_plugin.reports.dashboard.AddCourseFiguresTab"],
+        "etwinning_plugin.dashboard.AddCourseFiguresTab"],
 }
 
 hooks.Filters.CONFIG_DEFAULTS.add_items([

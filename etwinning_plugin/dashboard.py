@@ -7,21 +7,15 @@ The course figures in the instructor dashboard, through openedx-filters pipeline
 from __future__ import annotations
 
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from openedx_filters import PipelineStep
 from web_fragments.fragment import Fragment
 
-from ..rest_api.permissions import can_read_course_figures
-from .figures import course_figures
+from .reports.figures import course_figures, figures_html
+from .rest_api.permissions import can_read_course_figures
 
 SECTION_KEY = "etwinning_figures"
-
-
-def figures_html(figures: dict) -> str:
-    """The figures as a page section: tables a screen reader reads, and bars a person reads at a glance."""
-    return render_to_string("etwinning_plugin/figures_section.html", {"figures": figures})
 
 
 class AddCourseFiguresSection(PipelineStep):
