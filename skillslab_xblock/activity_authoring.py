@@ -9,8 +9,6 @@ type everything by hand. Saving validates every field at once; a rejected save c
 from __future__ import annotations
 
 import logging
-import math
-import re
 from pathlib import Path
 
 from web_fragments.fragment import Fragment
@@ -29,7 +27,8 @@ from skillslab_xblock.domain.taxonomy import (
 from skillslab_xblock.support import olx
 from skillslab_xblock.support.handlers import RequestRejected, author_json_handler
 from skillslab_xblock.support.i18n import N_, BlockTranslator, runtime_language
-from skillslab_xblock.support.values import clean_utc_datetime, editor_datetime, editor_number, has_markup
+from skillslab_xblock.support.settings_form import SettingsForm
+from skillslab_xblock.support.values import editor_datetime, editor_number
 
 log = logging.getLogger(__name__)
 
@@ -139,98 +138,30 @@ class ActivityAuthoringMixin:
         empty (a block just added to a course is), so OLX import passes ``require_content=False``.
         """
         taxonomy = default_taxonomy()
-        errors: dict[str, str] = {}
-        cleaned: dict = {}
-        _ = self._
-
-        unknown = set(data) - set(EDITABLE)
-        if unknown:
-            errors["_"] = _("Unknown settings: {names}").format(names=", ".join(sorted(str(u)[:40] for u in unknown)))
-
-        def text(name, max_length, required=False, multiline=False):
-            value = data.get(name, getattr(self, name))
-            if not isinstance(value, str):
-                errors[name] = _("Must be text.")
-                return
-            value = value.strip() if not multiline else value.strip("\n ").replace("\r\n", "\n")
-            if required and require_content and not value:
-                errors[name] = _("This field is required.")
-            elif len(value) > max_length:
-                errors[name] = _("Too long: at most {max} characters.").format(max=max_length)
-            elif has_markup(value):
-                errors[name] = _("Please write plain text: HTML tags such as <script> are not allowed.")
-            else:
-                cleaned[name] = value
-
-        source = data.get("activity_source", self.activity_source)
-        if source not in ("fixed", "learner"):
-            errors["activity_source"] = _("Not one of the offered choices.")
-        else:
-            cleaned["activity_source"] = source
-        author_sets_activity = source != "learner"  # when learners pick, the author sets only the frame
-
-        text("display_name", 200, required=True)
-        text("programme_id", 64)
-        text("teamset_id", 255)
-        text("programme_title", MAX_TITLE_LENGTH)
-        text("workshop_title", MAX_TITLE_LENGTH, required=author_sets_activity)
-        text("activity_text", MAX_TEXT_LENGTH, required=author_sets_activity, multiline=True)
-
-        def code(name, valid):
-            value = data.get(name, getattr(self, name))
-            if not isinstance(value, str) or (value and not valid(value)):
-                errors[name] = _("Not one of the offered choices.")
-            else:
-                cleaned[name] = value
-
-        code("collaboration_mode", lambda v: v in ("individual", "shared"))
-        if cleaned.get("collaboration_mode") == "":
-            cleaned["collaboration_mode"] = "individual"
-        code("cycle", lambda v: taxonomy.cycle(v) is not None)
-        code("sub_theme", lambda v: taxonomy.sub_theme(v) is not None)
-        code("school_level", lambda v: taxonomy.school_level(v) is not None)
-        if cleaned.get("sub_theme") and cleaned.get("cycle"):
-            owner = taxonomy.cycle_of_sub_theme(cleaned["sub_theme"])
-            if owner.code != cleaned["cycle"]:
-                errors["sub_theme"] = _("This sub-theme belongs to another thematic cycle.")
-
-        def code_list(name, valid, required=False):
-            value = data.get(name, getattr(self, name))
-            if not isinstance(value, list) or not all(isinstance(v, str) and valid(v) for v in value):
-                errors[name] = _("Not one of the offered choices.")
-            elif required and not value:
-                errors[name] = _("Choose at least one.")
-            else:
-                cleaned[name] = list(dict.fromkeys(value))
-
-        code_list("skills", lambda v: taxonomy.skill(v) is not None)
-        code_list("required_steps", lambda v: v in worksheet.STEP_KEYS, required=True)
-        if "skills" in cleaned:  # the catalogue's order, the one the editor shows: a set, not a ranking
-            cleaned["skills"] = [s.code for s in taxonomy.skills if s.code in cleaned["skills"]]
-        if "required_steps" in cleaned:  # keep the worksheet's order
-            cleaned["required_steps"] = [k for k in worksheet.STEP_KEYS if k in cleaned["required_steps"]]
-
-        clean_utc_datetime(self, data, "deadline", cleaned, errors)
-
-        weight = data.get("weight", self.weight)
-        if weight in ("", None):
-            cleaned["weight"] = None
-        else:
-            try:  # a number, or its text in ASCII ("1.0"; float() would also read "²" or "١")
-                number = None if isinstance(weight, bool) or (
-                    isinstance(weight, str) and not re.fullmatch(r"\s*[0-9]+(\.[0-9]*)?\s*", weight)) \
-                    else float(weight)
-            except (TypeError, ValueError):
-                number = None
-            if number is None or not 0 <= number <= 100 or math.isnan(number):
-                errors["weight"] = _("Enter a number from 0 to 100, or leave it empty for an ungraded activity.")
-            else:
-                cleaned["weight"] = number or None
-
-        if errors:
-            raise RequestRejected(400, N_("The settings were not saved. Please check the marked fields."),
-                                  field_errors=errors)
-        return cleaned
+        form = SettingsForm(self, data, fields=EDITABLE, unknown_message=N_("Unknown settings: {names}"))
+        source = form.choice("activity_source", ("fixed", "learner"))
+        author_sets_activity = require_content and source != "learner"  # when learners pick: only the frame
+        form.text("display_name", 200, required=require_content)
+        form.text("programme_id", 64)
+        form.text("teamset_id", 255)
+        form.text("programme_title", MAX_TITLE_LENGTH)
+        form.text("workshop_title", MAX_TITLE_LENGTH, required=author_sets_activity)
+        form.text("activity_text", MAX_TEXT_LENGTH, required=author_sets_activity, multiline=True)
+        form.choice("collaboration_mode", ("individual", "shared"), empty="individual")
+        cycle = form.choice("cycle", lambda v: taxonomy.cycle(v) is not None, empty="")
+        sub_theme = form.choice("sub_theme", lambda v: taxonomy.sub_theme(v) is not None, empty="")
+        form.choice("school_level", lambda v: taxonomy.school_level(v) is not None, empty="")
+        if sub_theme and cycle and taxonomy.cycle_of_sub_theme(sub_theme).code != cycle:
+            form.error("sub_theme", N_("This sub-theme belongs to another thematic cycle."))
+        # the catalogue's order (the one the editor shows: a set, not a ranking), the worksheet's order
+        form.choices("skills", [skill.code for skill in taxonomy.skills])
+        form.choices("required_steps", worksheet.STEP_KEYS, required=True)
+        form.utc_datetime("deadline")
+        weight = form.number("weight", 0, 100, N_("Enter a number from 0 to 100, or leave it empty for an "
+                                                  "ungraded activity."))
+        if "weight" in form.values:
+            form.values["weight"] = weight or None  # 0 is ungraded, as empty is
+        return form.cleaned()
 
     # --- OLX -------------------------------------------------------------------------------------
 

@@ -25,7 +25,8 @@ from skillslab_xblock.support.base import SettingsOLXMixin, SkillsLabBlockMixin
 from skillslab_xblock.support.handlers import RequestRejected, learner_json_handler
 from skillslab_xblock.support.i18n import N_
 from skillslab_xblock.support.reports import learner_key_of, report_rows
-from skillslab_xblock.support.values import clean_plain_text, editor_number, is_ascii_number, render_message
+from skillslab_xblock.support.settings_form import SettingsForm
+from skillslab_xblock.support.values import clean_plain_text, editor_number, render_message
 
 # Languages a school may work in, by their own names (as language pickers show them).
 LANGUAGES = (
@@ -297,25 +298,11 @@ class EtwinningPartnersBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBloc
 
     def clean_settings(self, data: dict) -> dict:
         """The author's settings, validated as a whole (Studio's editor and OLX import)."""
-        errors = {}
-        gettext = self.translator.gettext
-        name, error = clean_plain_text(data.get("display_name", self.display_name), 200)
-        if error or not name:
-            errors["display_name"] = render_message(error or N_("This field is required."), gettext)
-        size = data.get("max_schools", self.max_schools)
-        if isinstance(size, str) and is_ascii_number(size):  # from OLX
-            size = int(size)
-        if isinstance(size, bool) or not isinstance(size, int) or not 2 <= size <= 20:
-            errors["max_schools"] = self._("Enter a whole number from 2 to 20.")
-        teamset, error = clean_plain_text(data.get("teamset_id", self.teamset_id), 255)
-        if error:
-            errors["teamset_id"] = render_message(error, gettext)
-        if set(data) - set(self.editable_fields):
-            errors["_"] = self._("Unexpected data in the request.")
-        if errors:
-            raise RequestRejected(400, N_("The settings were not saved. Please check the marked fields."),
-                                  field_errors=errors)
-        return {"display_name": name, "max_schools": size, "teamset_id": teamset}
+        form = SettingsForm(self, data)
+        form.text("display_name", 200, required=True)
+        form.whole_number("max_schools", 2, 20, N_("Enter a whole number from 2 to 20."))
+        form.text("teamset_id", 255)
+        return form.cleaned()
 
     def studio_view(self, context=None) -> Fragment:
         return self.settings_editor("partners/studio.html", {

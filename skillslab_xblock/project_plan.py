@@ -19,6 +19,7 @@ from skillslab_xblock.support.base import SettingsOLXMixin, SkillsLabBlockMixin
 from skillslab_xblock.support.handlers import RequestRejected, learner_json_handler
 from skillslab_xblock.support.i18n import N_, in_every_language
 from skillslab_xblock.support.reports import learner_key_of, report_rows
+from skillslab_xblock.support.settings_form import SettingsForm
 from skillslab_xblock.support.values import clean_plain_text, render_message
 
 PLAN = "plan"
@@ -268,32 +269,13 @@ class EtwinningProjectPlanBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabB
         return {"html": plan_export.as_html_fragment(outline), "text": plan_export.as_markdown(outline)}
 
     def clean_settings(self, data: dict) -> dict:
-        gettext = self.translator.gettext
-        errors, values = {}, {}
-        for name, limit, required in (("display_name", 200, True), ("project_tag", 50, True),
-                                      ("teamset_id", 255, False)):
-            text, error = clean_plain_text(data.get(name, getattr(self, name)), limit)
-            if error or (required and not text):
-                errors[name] = render_message(error or N_("This field is required."), gettext)
-            else:
-                values[name] = text
-        mode = data.get("collaboration_mode", self.collaboration_mode)
-        if mode not in ("individual", "shared"):
-            errors["collaboration_mode"] = gettext("Not one of the offered choices.")
-        values["collaboration_mode"] = mode
-        sections = data.get("required_sections", self.required_sections)
-        if isinstance(sections, str):  # from OLX: space-separated
-            sections = sections.split()
-        if not isinstance(sections, list) or not all(s in plan.SECTION_KEYS for s in sections):
-            errors["required_sections"] = gettext("Not one of the offered choices.")
-        else:
-            values["required_sections"] = [k for k in plan.SECTION_KEYS if k in sections]
-        if set(data) - set(self.editable_fields):
-            errors["_"] = gettext("Unexpected data in the request.")
-        if errors:
-            raise RequestRejected(400, N_("The settings were not saved. Please check the marked fields."),
-                                  field_errors=errors)
-        return values
+        form = SettingsForm(self, data)
+        form.text("display_name", 200, required=True)
+        form.text("project_tag", 50, required=True)
+        form.text("teamset_id", 255)
+        form.choice("collaboration_mode", ("individual", "shared"))
+        form.choices("required_sections", plan.SECTION_KEYS, split=True)  # OLX: space-separated
+        return form.cleaned()
 
     def add_settings_to_node(self, node):
         """XBlock's attributes, with the required sections space-separated."""

@@ -20,9 +20,9 @@ from skillslab_xblock.support.base import SettingsOLXMixin, SkillsLabBlockMixin
 from skillslab_xblock.support.handlers import RequestRejected, learner_json_handler
 from skillslab_xblock.support.i18n import N_
 from skillslab_xblock.support.reports import learner_key_of, report_rows
+from skillslab_xblock.support.settings_form import SettingsForm
 from skillslab_xblock.support.values import (
     clean_plain_text,
-    clean_utc_datetime,
     editor_datetime,
     has_passed,
     render_message,
@@ -153,19 +153,10 @@ class EtwinningRegistrationBlock(CollaborationMixin, SettingsOLXMixin, SkillsLab
         return {"message": self._("Your registration is saved.")}
 
     def clean_settings(self, data: dict) -> dict:
-        gettext = self.translator.gettext
-        errors, values = {}, {}
-        name, error = clean_plain_text(data.get("display_name", self.display_name), 200)
-        if error or not name:
-            errors["display_name"] = render_message(error or N_("This field is required."), gettext)
-        values["display_name"] = name
-        clean_utc_datetime(self, data, "closes_at", values, errors)
-        if set(data) - set(self.editable_fields):
-            errors["_"] = gettext("Unexpected data in the request.")
-        if errors:
-            raise RequestRejected(400, N_("The settings were not saved. Please check the marked fields."),
-                                  field_errors=errors)
-        return values
+        form = SettingsForm(self, data)
+        form.text("display_name", 200, required=True)
+        form.utc_datetime("closes_at")
+        return form.cleaned()
 
     def add_settings_to_node(self, node):
         if self.fields["display_name"].is_set_on(self):

@@ -24,13 +24,12 @@ from skillslab_xblock.support.base import SettingsOLXMixin, SkillsLabBlockMixin
 from skillslab_xblock.support.handlers import RequestRejected, learner_json_handler
 from skillslab_xblock.support.i18n import N_, in_every_language
 from skillslab_xblock.support.reports import learner_key_of, report_rows, spreadsheet_safe
+from skillslab_xblock.support.settings_form import SettingsForm
 from skillslab_xblock.support.values import (
     clean_plain_text,
-    clean_utc_datetime,
     editor_datetime,
     editor_number,
     has_passed,
-    is_ascii_number,
     render_message,
 )
 
@@ -311,56 +310,35 @@ class EtwinningSurveyBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockM
         return response
 
     def clean_settings(self, data: dict) -> dict:
-        gettext = self.translator.gettext
-        errors, values = {}, {}
-        name, error = clean_plain_text(data.get("display_name", self.display_name), 200)
-        if error or not name:
-            errors["display_name"] = render_message(error or N_("This field is required."), gettext)
-        values["display_name"] = name
-        items = data.get("items", self.items)
+        form = SettingsForm(self, data)
+        form.text("display_name", 200, required=True)
+        self._clean_items(form)
+        flags = {flag: form.flag(flag) for flag in ("comment_enabled", "anonymous", "allow_changes", "show_results")}
+        minimum = form.whole_number("results_minimum", 1, MAX_RESULTS_MINIMUM)
+        if flags["anonymous"]:
+            if minimum is not None and minimum < ANONYMOUS_RESULTS_MINIMUM:
+                form.error("results_minimum", N_("An anonymous survey shows results from at least {count} responses."),
+                           count=ANONYMOUS_RESULTS_MINIMUM)
+            # Nothing links an anonymous answer to its learner, so it cannot be changed later.
+            form.values["allow_changes"] = False
+        if "anonymous" in data and flags["anonymous"] != self.anonymous and api.surveys.tallies(self.ref, []).responses:
+            form.error("anonymous", N_("Learners have already answered: anonymity cannot change now."))
+        form.utc_datetime("deadline")
+        return form.cleaned()
+
+    def _clean_items(self, form: SettingsForm) -> None:
+        """The items, from the editor's lines (``key | Greek | English``), OLX or JSON."""
+        items = form.raw("items")
         try:
             parsed = text_to_items(items) if isinstance(items, str) else items
         except ValueError as line:
-            errors["items"] = gettext("Write each item as: key | Greek text | English text ({line})").format(
-                line=str(line)[:80])
-        else:
-            try:
-                values["items"] = clean_items(parsed, gettext)
-            except ValueError as problem:
-                errors["items"] = str(problem)
-        for flag in ("comment_enabled", "anonymous", "allow_changes", "show_results"):
-            value = data.get(flag, getattr(self, flag))
-            if isinstance(value, list):  # a checkbox from the editor: [] or ["on"]
-                value = bool(value)
-            if isinstance(value, str) and value in ("true", "false"):  # from OLX
-                value = value == "true"
-            if not isinstance(value, bool):
-                errors[flag] = gettext("Must be true or false.")
-            values[flag] = value
-        minimum = data.get("results_minimum", self.results_minimum)
-        if isinstance(minimum, str) and is_ascii_number(minimum):  # from OLX or the editor
-            minimum = int(minimum)
-        if isinstance(minimum, bool) or not isinstance(minimum, int) or not 1 <= minimum <= MAX_RESULTS_MINIMUM:
-            errors["results_minimum"] = gettext("Enter a whole number from 1 to {max}.").format(
-                max=MAX_RESULTS_MINIMUM)
-        elif values.get("anonymous") is True and minimum < ANONYMOUS_RESULTS_MINIMUM:
-            errors["results_minimum"] = gettext(
-                "An anonymous survey shows results from at least {count} responses.").format(
-                count=ANONYMOUS_RESULTS_MINIMUM)
-        values["results_minimum"] = minimum
-        if values.get("anonymous") is True:
-            # Nothing links an anonymous answer to its learner, so it cannot be changed later.
-            values["allow_changes"] = False
-        if "anonymous" in data and values.get("anonymous") != self.anonymous \
-                and api.surveys.tallies(self.ref, []).responses:
-            errors["anonymous"] = gettext("Learners have already answered: anonymity cannot change now.")
-        clean_utc_datetime(self, data, "deadline", values, errors)
-        if set(data) - set(self.editable_fields):
-            errors["_"] = gettext("Unexpected data in the request.")
-        if errors:
-            raise RequestRejected(400, N_("The settings were not saved. Please check the marked fields."),
-                                  field_errors=errors)
-        return values
+            form.error("items", N_("Write each item as: key | Greek text | English text ({line})"),
+                       line=str(line)[:80])
+            return
+        try:
+            form.values["items"] = clean_items(parsed, form.gettext)
+        except ValueError as problem:
+            form.errors["items"] = str(problem)
 
     # --- OLX -------------------------------------------------------------------------------------
 

@@ -311,70 +311,66 @@ def parse_catalogue(document: Any, taxonomy: Taxonomy) -> Catalogue:
             check.problem("format", N_("must be {expected}"), expected=CATALOGUE_FORMAT)
         if root.get("version") != CATALOGUE_VERSION:
             check.problem("version", N_("must be {expected}"), expected=CATALOGUE_VERSION)
-    programmes = []
-    for i, raw in enumerate(check.array(root.get("programmes"), "programmes")):
-        path = f"programmes[{i}]"
-        p = check.obj(raw, path)
-        cycle = check.code(p.get("cycle"), f"{path}.cycle")
-        if cycle and taxonomy.cycle(cycle) is None:
-            check.problem(f"{path}.cycle", N_("unknown thematic cycle {code}"), code=cycle)
-        sub_theme = check.code(p.get("sub_theme"), f"{path}.sub_theme")
-        owner = taxonomy.cycle_of_sub_theme(sub_theme) if sub_theme else None
-        if sub_theme and owner is None:
-            check.problem(f"{path}.sub_theme", N_("unknown sub-theme {code}"), code=sub_theme)
-        elif owner and cycle and owner.code != cycle:
-            check.problem(f"{path}.sub_theme", N_("sub-theme {code} belongs to cycle {cycle}"),
-                          code=sub_theme, cycle=owner.code)
-        levels = tuple(check.array(p.get("school_levels"), f"{path}.school_levels"))
-        for level in levels:
-            if not isinstance(level, str) or taxonomy.school_level(level) is None:
-                check.problem(f"{path}.school_levels", N_("unknown school level {code}"), code=level)
-        skills = tuple(check.array(p.get("skills"), f"{path}.skills"))
-        for skill in skills:
-            if not isinstance(skill, str) or taxonomy.skill(skill) is None:
-                check.problem(f"{path}.skills", N_("unknown skill {code}"), code=skill)
-        workshops = []
-        for j, raw_w in enumerate(check.array(p.get("workshops"), f"{path}.workshops")):
-            wpath = f"{path}.workshops[{j}]"
-            w = check.obj(raw_w, wpath)
-            number = w.get("number")
-            if not isinstance(number, int) or isinstance(number, bool) or number < 1:
-                check.problem(f"{wpath}.number", N_("must be a whole number from 1"))
-                number = 0
-            activities = []
-            for k, raw_a in enumerate(check.array(w.get("activities"), f"{wpath}.activities")):
-                apath = f"{wpath}.activities[{k}]"
-                a = check.obj(raw_a, apath)
-                minutes = a.get("duration_minutes")
-                if minutes is not None and (not isinstance(minutes, int) or isinstance(minutes, bool)
-                                            or not 1 <= minutes <= 600):
-                    check.problem(f"{apath}.duration_minutes", N_("must be a whole number of minutes from 1 to 600"))
-                    minutes = None
-                activities.append(Activity(
-                    check.code(a.get("id"), f"{apath}.id"),
-                    check.texts(a.get("title"), f"{apath}.title"),
-                    check.texts(a.get("text"), f"{apath}.text", max_length=MAX_TEXT_LENGTH),
-                    minutes,
-                ))
-            check.unique([a.id for a in activities], f"{wpath}.activities")
-            workshops.append(Workshop(
-                check.code(w.get("id"), f"{wpath}.id"), number,
-                check.texts(w.get("title"), f"{wpath}.title"),
-                check.texts(w.get("goals"), f"{wpath}.goals", max_length=MAX_TEXT_LENGTH, required=False),
-                tuple(activities),
-            ))
-        check.unique([w.id for w in workshops], f"{path}.workshops")
-        programmes.append(Programme(
-            check.code(p.get("id"), f"{path}.id"),
-            check.texts(p.get("title"), f"{path}.title"),
-            cycle, sub_theme, levels, skills,
-            check.texts(p.get("aim"), f"{path}.aim", max_length=MAX_TEXT_LENGTH, required=False),
-            tuple(workshops),
-        ))
+    programmes = [_programme(check, raw, f"programmes[{i}]", taxonomy)
+                  for i, raw in enumerate(check.array(root.get("programmes"), "programmes"))]
     check.unique([p.id for p in programmes], "programmes")
     if check.problems:
         raise CatalogueError(check.problems)
     return Catalogue(tuple(programmes))
+
+
+def _programme(check: _Checker, raw: Any, path: str, taxonomy: Taxonomy) -> Programme:
+    """One programme: its place in the taxonomy (cycle, sub-theme, levels, skills) and its workshops."""
+    p = check.obj(raw, path)
+    cycle = check.code(p.get("cycle"), f"{path}.cycle")
+    if cycle and taxonomy.cycle(cycle) is None:
+        check.problem(f"{path}.cycle", N_("unknown thematic cycle {code}"), code=cycle)
+    sub_theme = check.code(p.get("sub_theme"), f"{path}.sub_theme")
+    owner = taxonomy.cycle_of_sub_theme(sub_theme) if sub_theme else None
+    if sub_theme and owner is None:
+        check.problem(f"{path}.sub_theme", N_("unknown sub-theme {code}"), code=sub_theme)
+    elif owner and cycle and owner.code != cycle:
+        check.problem(f"{path}.sub_theme", N_("sub-theme {code} belongs to cycle {cycle}"),
+                      code=sub_theme, cycle=owner.code)
+    levels = tuple(check.array(p.get("school_levels"), f"{path}.school_levels"))
+    for level in levels:
+        if not isinstance(level, str) or taxonomy.school_level(level) is None:
+            check.problem(f"{path}.school_levels", N_("unknown school level {code}"), code=level)
+    skills = tuple(check.array(p.get("skills"), f"{path}.skills"))
+    for skill in skills:
+        if not isinstance(skill, str) or taxonomy.skill(skill) is None:
+            check.problem(f"{path}.skills", N_("unknown skill {code}"), code=skill)
+    workshops = [_workshop(check, raw_w, f"{path}.workshops[{j}]")
+                 for j, raw_w in enumerate(check.array(p.get("workshops"), f"{path}.workshops"))]
+    check.unique([w.id for w in workshops], f"{path}.workshops")
+    return Programme(check.code(p.get("id"), f"{path}.id"), check.texts(p.get("title"), f"{path}.title"),
+                     cycle, sub_theme, levels, skills,
+                     check.texts(p.get("aim"), f"{path}.aim", max_length=MAX_TEXT_LENGTH, required=False),
+                     tuple(workshops))
+
+
+def _workshop(check: _Checker, raw: Any, path: str) -> Workshop:
+    w = check.obj(raw, path)
+    number = w.get("number")
+    if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+        check.problem(f"{path}.number", N_("must be a whole number from 1"))
+        number = 0
+    activities = [_activity(check, raw_a, f"{path}.activities[{k}]")
+                  for k, raw_a in enumerate(check.array(w.get("activities"), f"{path}.activities"))]
+    check.unique([a.id for a in activities], f"{path}.activities")
+    return Workshop(check.code(w.get("id"), f"{path}.id"), number, check.texts(w.get("title"), f"{path}.title"),
+                    check.texts(w.get("goals"), f"{path}.goals", max_length=MAX_TEXT_LENGTH, required=False),
+                    tuple(activities))
+
+
+def _activity(check: _Checker, raw: Any, path: str) -> Activity:
+    a = check.obj(raw, path)
+    minutes = a.get("duration_minutes")
+    if minutes is not None and (not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= 600):
+        check.problem(f"{path}.duration_minutes", N_("must be a whole number of minutes from 1 to 600"))
+        minutes = None
+    return Activity(check.code(a.get("id"), f"{path}.id"), check.texts(a.get("title"), f"{path}.title"),
+                    check.texts(a.get("text"), f"{path}.text", max_length=MAX_TEXT_LENGTH), minutes)
 
 
 def load_catalogue_text(text: str | bytes, taxonomy: Taxonomy | None = None) -> Catalogue:

@@ -64,6 +64,28 @@ def json_response(body: Any, status: int = 200) -> Response:
     return Response(json.dumps(body), status=status, content_type="application/json", charset="utf8")
 
 
+def read_body(request, max_bytes: int) -> dict:
+    """
+    The request's JSON object, or RequestRejected: not a POST, too large, not JSON (or nested deeper
+    than Python reads), not an object, or holding text no database stores.
+    """
+    if request.method != "POST":
+        raise RequestRejected(405, N_("This action needs a POST request."))
+    body = request.body
+    if len(body) > max_bytes:
+        raise RequestRejected(413, N_("The request is too large."))
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError, RecursionError) as unreadable:  # RecursionError: nested too deep
+        raise RequestRejected(400, N_("The request could not be read (malformed JSON).")) from unreadable
+    if not isinstance(data, dict):
+        raise RequestRejected(400, N_("The request must be a JSON object."))
+    if has_unstorable_text(data):
+        raise RequestRejected(400, N_("The request holds characters that cannot be stored. "
+                                      "Please type the text again."))
+    return data
+
+
 def learner_json_handler(func: Callable | None = None, *, max_bytes: int = MAX_REQUEST_BYTES,
                          for_authors: bool = False) -> Callable:
     """
@@ -83,24 +105,8 @@ def learner_json_handler(func: Callable | None = None, *, max_bytes: int = MAX_R
     @XBlock.handler
     @functools.wraps(func)
     def wrapper(self, request, suffix=""):
-        _ = self.translator.gettext
-        if request.method != "POST":
-            response = json_response({"error": _("This action needs a POST request.")}, status=405)
-            response.headers["Allow"] = "POST"
-            return response
-        body = request.body
-        if len(body) > max_bytes:
-            return json_response({"error": _("The request is too large.")}, status=413)
         try:
-            data = json.loads(body.decode("utf-8"))
-        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested too deep
-            return json_response({"error": _("The request could not be read (malformed JSON).")}, status=400)
-        if not isinstance(data, dict):
-            return json_response({"error": _("The request must be a JSON object.")}, status=400)
-        if has_unstorable_text(data):
-            return json_response({"error": _("The request holds characters that cannot be stored. "
-                                              "Please type the text again.")}, status=400)
-        try:
+            data = read_body(request, max_bytes)
             if for_authors:
                 self._require_author()
             elif getattr(self.runtime, "is_author_mode", False):
@@ -118,14 +124,11 @@ def learner_json_handler(func: Callable | None = None, *, max_bytes: int = MAX_R
             # A refusal changes nothing: field values the handler set before it refused (such as
             # learner_key) are dropped, not saved by the runtime after the handler returns.
             self._clear_dirty_fields()
-            return json_response(
-                {
-                    **rejected.extra,
-                    "error": _(rejected.message).format(**rejected.params),
-                    "field_errors": rejected.field_errors,
-                },
-                status=rejected.status,
-            )
+            response = json_response({**rejected.extra, "error": self._(rejected.message).format(**rejected.params),
+                                      "field_errors": rejected.field_errors}, status=rejected.status)
+            if rejected.status == 405:
+                response.headers["Allow"] = "POST"
+            return response
 
     return wrapper
 
