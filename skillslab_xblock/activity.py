@@ -23,7 +23,7 @@ from skillslab_xblock.activity_sharing import WORKSHEET, SharedWorksheetMixin
 from skillslab_xblock.collaboration import CollaborationMixin
 from skillslab_xblock.domain import quality_label, worksheet
 from skillslab_xblock.domain.taxonomy import default_taxonomy, localized
-from skillslab_xblock.support.base import SkillsLabBlockMixin
+from skillslab_xblock.support.base import SkillsLabBlockMixin, block_services
 from skillslab_xblock.support.handlers import RequestRejected, learner_json_handler
 from skillslab_xblock.support.i18n import N_, BlockTranslator, in_every_language
 from skillslab_xblock.support.reports import report_rows
@@ -31,10 +31,7 @@ from skillslab_xblock.support.values import has_passed
 
 
 @XBlock.needs("i18n")
-@XBlock.wants("user")
-@XBlock.wants("studio_user_permissions")  # who may author, in Studio
-@XBlock.wants("settings")
-@XBlock.wants("teams")
+@block_services("settings", "teams")
 class SkillsLabActivityBlock(SharedWorksheetMixin, ActivityChoiceMixin, CollaborationMixin, ActivityAuthoringMixin,
                              SkillsLabBlockMixin, ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
     """A Skills Lab activity and the worksheet that turns it into a collaborative eTwinning step."""

@@ -21,7 +21,7 @@ from etwinning_plugin import api
 from skillslab_xblock.collaboration import CollaborationMixin, rejected_from
 from skillslab_xblock.domain import countries
 from skillslab_xblock.domain.taxonomy import default_taxonomy
-from skillslab_xblock.support.base import SettingsOLXMixin, SkillsLabBlockMixin
+from skillslab_xblock.support.base import SettingsOLXMixin, SkillsLabBlockMixin, block_services
 from skillslab_xblock.support.handlers import RequestRejected, learner_json_handler
 from skillslab_xblock.support.i18n import N_
 from skillslab_xblock.support.reports import learner_key_of, report_rows
@@ -44,10 +44,7 @@ REQUIRED_CARD_TEXT = ("teacher_name", "school_name")
 
 
 @XBlock.needs("i18n")
-@XBlock.wants("user")
-@XBlock.wants("settings")
-@XBlock.wants("studio_user_permissions")  # who may author, in Studio
-@XBlock.wants("teams")
+@block_services("settings", "teams")
 class EtwinningPartnersBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockMixin, XBlock):
     """Partner finding: cards, search, invitations and partnerships of two or more schools."""
 
@@ -82,18 +79,12 @@ class EtwinningPartnersBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBloc
             "countries": countries.choices(self.language),
             "teams_mode": bool(self.teamset_id),
         }))
-        frag.add_css(self.resource_string("public/css/activity.css"))
-        frag.add_javascript_url(self.js_catalog_url())
-        frag.add_javascript(self.resource_string("public/js/skillslab_common.js"))
-        frag.add_javascript(self.resource_string("public/js/partners.js"))
-        frag.initialize_js("SkillsLabPartners", {
-            "language": self.language,
+        return self.scripted_fragment(frag, "partners.js", "SkillsLabPartners", {
             "urls": {name: self.runtime.handler_url(self, name)
                      for name in ("save_card", "search", "invite", "respond", "withdraw", "leave", "current")},
             "poll_seconds": self.settings_bucket().get("poll_seconds", 5),
             "stamp": stamp_of(sections) if sections else "",
         })
-        return frag
 
     def author_view(self, context=None) -> Fragment:
         return Fragment(self.render_template("partners/author.html", {

@@ -15,7 +15,7 @@ from xblock.fields import Integer, List, Scope, String
 from etwinning_plugin import api
 from skillslab_xblock.collaboration import CollaborationMixin, parse_version
 from skillslab_xblock.domain import plan, plan_export
-from skillslab_xblock.support.base import SettingsOLXMixin, SkillsLabBlockMixin
+from skillslab_xblock.support.base import SettingsOLXMixin, SkillsLabBlockMixin, block_services
 from skillslab_xblock.support.handlers import RequestRejected, learner_json_handler
 from skillslab_xblock.support.i18n import N_, in_every_language
 from skillslab_xblock.support.reports import learner_key_of, report_rows
@@ -26,10 +26,7 @@ PLAN = "plan"
 
 
 @XBlock.needs("i18n")
-@XBlock.wants("user")
-@XBlock.wants("studio_user_permissions")  # who may author, in Studio
-@XBlock.wants("teams")
-@XBlock.wants("settings")
+@block_services("teams", "settings")
 class EtwinningProjectPlanBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockMixin, CompletableXBlockMixin,
                                 XBlock):
     """The partnership's eTwinning project plan, gathered from its submitted steps."""
@@ -135,18 +132,13 @@ class EtwinningProjectPlanBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabB
             "download_html": self.runtime.handler_url(self, "download", "html"),
             "download_docx": self.runtime.handler_url(self, "download", "docx"),
         }))
-        frag.add_css(self.resource_string("public/css/activity.css"))
-        frag.add_javascript_url(self.js_catalog_url())
-        frag.add_javascript(self.resource_string("public/js/skillslab_common.js"))
-        frag.add_javascript(self.resource_string("public/js/project_plan.js"))
-        frag.initialize_js("SkillsLabProjectPlan", {
-            "language": self.language, "version": state["version"] if state else 0,
+        return self.scripted_fragment(frag, "project_plan.js", "SkillsLabProjectPlan", {
+            "version": state["version"] if state else 0,
             "save_url": self.runtime.handler_url(self, "save_plan"),
             "state_url": self.runtime.handler_url(self, "current_plan"),
             "rich_text_url": self.runtime.handler_url(self, "rich_text"),
             "poll_seconds": self.settings_bucket().get("poll_seconds", 5),
         })
-        return frag
 
     def author_view(self, context=None) -> Fragment:
         return Fragment(self.render_template("project_plan/author.html", {

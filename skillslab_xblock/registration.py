@@ -16,7 +16,7 @@ from xblock.fields import DateTime, Scope, String
 
 from etwinning_plugin import api
 from skillslab_xblock.collaboration import CollaborationMixin
-from skillslab_xblock.support.base import SettingsOLXMixin, SkillsLabBlockMixin
+from skillslab_xblock.support.base import SettingsOLXMixin, SkillsLabBlockMixin, block_services
 from skillslab_xblock.support.handlers import RequestRejected, learner_json_handler
 from skillslab_xblock.support.i18n import N_
 from skillslab_xblock.support.reports import learner_key_of, report_rows
@@ -54,8 +54,7 @@ def clean_profile_url(value) -> tuple[str | None, str | None]:
 
 
 @XBlock.needs("i18n")
-@XBlock.wants("user")
-@XBlock.wants("studio_user_permissions")  # who may author, in Studio
+@block_services()
 class EtwinningRegistrationBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockMixin, CompletableXBlockMixin,
                                  XBlock):
     """The learner's eTwinning registration, their school, and their consent to share the profile."""
@@ -86,13 +85,8 @@ class EtwinningRegistrationBlock(CollaborationMixin, SettingsOLXMixin, SkillsLab
             "closes_at": self.closes_at.isoformat() if self.closes_at else "",
             "staff": api.registrations.counts(self.course_key) if self.current_user_is_staff else None,
         }))
-        frag.add_css(self.resource_string("public/css/activity.css"))
-        frag.add_javascript_url(self.js_catalog_url())
-        frag.add_javascript(self.resource_string("public/js/skillslab_common.js"))
-        frag.add_javascript(self.resource_string("public/js/registration.js"))
-        frag.initialize_js("SkillsLabRegistration", {"language": self.language,
-                                                      "save_url": self.runtime.handler_url(self, "save_registration")})
-        return frag
+        return self.scripted_fragment(frag, "registration.js", "SkillsLabRegistration",
+                                      {"save_url": self.runtime.handler_url(self, "save_registration")})
 
     def author_view(self, context=None) -> Fragment:
         return Fragment(self.render_template("registration/author.html", {

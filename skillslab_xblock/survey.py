@@ -20,7 +20,7 @@ from xblock.fields import Boolean, DateTime, Integer, List, Scope, String
 from etwinning_plugin import api
 from skillslab_xblock.collaboration import CollaborationMixin, rejected_from
 from skillslab_xblock.domain.taxonomy import localized
-from skillslab_xblock.support.base import SettingsOLXMixin, SkillsLabBlockMixin
+from skillslab_xblock.support.base import SettingsOLXMixin, SkillsLabBlockMixin, block_services
 from skillslab_xblock.support.handlers import RequestRejected, learner_json_handler
 from skillslab_xblock.support.i18n import N_, in_every_language
 from skillslab_xblock.support.reports import learner_key_of, report_rows, spreadsheet_safe
@@ -97,8 +97,7 @@ def clean_items(items, gettext) -> list[dict]:
 
 
 @XBlock.needs("i18n")
-@XBlock.wants("user")
-@XBlock.wants("studio_user_permissions")  # who may author, in Studio
+@block_services()
 class EtwinningSurveyBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockMixin, CompletableXBlockMixin, XBlock):
     """Five-point evaluation items and an open comment; results for staff (and learners if allowed)."""
 
@@ -192,13 +191,8 @@ class EtwinningSurveyBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockM
             "deadline": self.deadline.isoformat() if self.deadline else "",
             "staff": self.staff_results() if self.current_user_is_staff else None,
         }))
-        frag.add_css(self.resource_string("public/css/activity.css"))
-        frag.add_javascript_url(self.js_catalog_url())
-        frag.add_javascript(self.resource_string("public/js/skillslab_common.js"))
-        frag.add_javascript(self.resource_string("public/js/survey.js"))
-        frag.initialize_js("SkillsLabSurvey", {"language": self.language,
-                                                "submit_url": self.runtime.handler_url(self, "submit")})
-        return frag
+        return self.scripted_fragment(frag, "survey.js", "SkillsLabSurvey",
+                                      {"submit_url": self.runtime.handler_url(self, "submit")})
 
     def staff_results(self) -> dict:
         comments, total = api.surveys.comments(self.ref, limit=COMMENTS_SHOWN)

@@ -8,11 +8,26 @@ runtime's language, the current user from the ``user`` service, authors, templat
 from __future__ import annotations
 
 from django.template import Context
+from xblock.core import XBlock
 
 from skillslab_xblock.support import olx
 from skillslab_xblock.support.handlers import RequestRejected, author_json_handler
 from skillslab_xblock.support.i18n import N_, BlockTranslator, runtime_language
 from skillslab_xblock.support.rendering import dom_id_of, package_text, template_engine
+
+
+def block_services(*wanted: str):
+    """
+    A block class's services: those every block of the bundle uses (``i18n``; ``user``; Studio's
+    ``studio_user_permissions``, which says who may author) and the ``wanted`` ones it uses besides.
+    """
+    def declare(cls):
+        cls = XBlock.needs("i18n")(cls)
+        for service in ("user", "studio_user_permissions", *wanted):
+            cls = XBlock.wants(service)(cls)
+        return cls
+
+    return declare
 
 
 class SkillsLabBlockMixin:
@@ -128,6 +143,20 @@ class SkillsLabBlockMixin:
     def resource_string(path: str) -> str:
         return package_text(path)
 
+    def scripted_fragment(self, frag, script: str, function: str, args: dict, *, css: bool = True):
+        """
+        ``frag`` made a page with a script: the package's stylesheet, the translations of the page's
+        language, the common script and ``public/js/<script>``, started as ``function`` with ``args``
+        and the language.
+        """
+        if css:
+            frag.add_css(self.resource_string("public/css/activity.css"))
+        frag.add_javascript_url(self.js_catalog_url())
+        frag.add_javascript(self.resource_string("public/js/skillslab_common.js"))
+        frag.add_javascript(self.resource_string(f"public/js/{script}"))
+        frag.initialize_js(function, {"language": self.language, **args})
+        return frag
+
     def js_catalog_url(self) -> str:
         return self.runtime.local_resource_url(self, f"public/js/translations/{self.language}/text.js")
 
@@ -145,12 +174,8 @@ class SettingsOLXMixin:
         from web_fragments.fragment import Fragment  # pylint: disable=import-outside-toplevel
 
         frag = Fragment(self.render_template(template, {"block_id": self.dom_id, **context}))
-        frag.add_javascript_url(self.js_catalog_url())
-        frag.add_javascript(self.resource_string("public/js/skillslab_common.js"))
-        frag.add_javascript(self.resource_string("public/js/settings_form.js"))
-        frag.initialize_js("SkillsLabSettingsForm", {"language": self.language,
-                                                      "save_url": self.runtime.handler_url(self, "studio_submit")})
-        return frag
+        return self.scripted_fragment(frag, "settings_form.js", "SkillsLabSettingsForm",
+                                      {"save_url": self.runtime.handler_url(self, "studio_submit")}, css=False)
 
     @author_json_handler
     def studio_submit(self, data: dict, suffix: str = "") -> dict:

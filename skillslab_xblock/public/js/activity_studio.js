@@ -122,22 +122,7 @@ function SkillsLabActivityStudio(runtime, element, args) {
       teamset_id: field("teamset_id").value,
       weight: field("weight").value
     };
-    if (runtime.notify) { runtime.notify("save", {state: "start"}); }
-    post(args.save_url, data).then(function (response) {
-      form.querySelectorAll("[data-error-for]").forEach(function (p) { p.textContent = ""; });
-      if (response.ok) {
-        result.textContent = gettext("Saved.");
-        if (runtime.notify) { runtime.notify("save", {state: "end"}); }
-      } else {
-        result.textContent = response.data.error || String(response.status);
-        Object.keys(response.data.field_errors || {}).forEach(function (name) {
-          var target = form.querySelector('[data-error-for="' + name + '"]');
-          if (target) { target.textContent = response.data.field_errors[name]; }
-        });
-        if (runtime.notify) { runtime.notify("error", {title: gettext("The settings were not saved."), message: result.textContent}); }
-        result.focus();
-      }
-    });
+    window.SkillsLab.saveSettings(runtime, form, args.save_url, data, gettext);
   });
   form.querySelector("[data-cancel]").addEventListener("click", function () {
     if (runtime.notify) { runtime.notify("cancel", {}); }

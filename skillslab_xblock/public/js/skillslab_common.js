@@ -95,6 +95,29 @@ window.SkillsLab = window.SkillsLab || (function () {
         });
       });
     },
+    /* Studio's save of an editor: tell Studio, send, then "Saved." or each refused field's message. */
+    saveSettings: function (runtime, form, url, data, gettext) {
+      var result = form.querySelector("[data-result]");
+      if (runtime.notify) { runtime.notify("save", {state: "start"}); }
+      return this.post(url, data).then(function (response) {
+        form.querySelectorAll("[data-error-for]").forEach(function (p) { p.textContent = ""; });
+        if (response.ok) {
+          result.textContent = gettext("Saved.");
+          if (runtime.notify) { runtime.notify("save", {state: "end"}); }
+          return response;
+        }
+        result.textContent = response.data.error || String(response.status);
+        Object.keys(response.data.field_errors || {}).forEach(function (name) {
+          var target = form.querySelector('[data-error-for="' + name + '"]');
+          if (target) { target.textContent = response.data.field_errors[name]; }
+        });
+        if (runtime.notify) {
+          runtime.notify("error", {title: gettext("The settings were not saved."), message: result.textContent});
+        }
+        result.focus();
+        return response;
+      });
+    },
     /* gettext for one language, from public/js/translations/<lang>/text.js */
     translator: function (language) {
       var catalog = (window.SkillsLabI18n || {})[language] || {};
