@@ -29,9 +29,9 @@ def check_reporting_settings(app_configs=None, **kwargs) -> list:
     problems += _number("ETWINNING_BATCH_SIZE", 1, 5000)
     problems += _number("ETWINNING_CONNECT_TIMEOUT", 0.1, 120)
     problems += _number("ETWINNING_READ_TIMEOUT", 0.1, 600)
-    if not getattr(settings, "ETWINNING_REPORTING_ENABLED", False):
+    if not settings.ETWINNING_REPORTING_ENABLED:
         return problems
-    url = getattr(settings, "ETWINNING_NSS_URL", "") or ""
+    url = settings.ETWINNING_NSS_URL or ""
     if not url:
         problems.append(Warning("Reporting to the NSS is enabled but ETWINNING_NSS_URL is empty: records wait in "
                                 "the outbox.", id="etwinning.W001"))

@@ -58,7 +58,7 @@ class EtwinningProjectPlanBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabB
             return self.project_tag
         from django.conf import settings  # pylint: disable=import-outside-toplevel
 
-        return getattr(settings, "ETWINNING_PROJECT_TAG", "") or self.project_tag
+        return settings.ETWINNING_PROJECT_TAG or self.project_tag
 
     @property
     def is_shared(self) -> bool:

@@ -33,7 +33,7 @@ def _secret(name: str) -> bytes:
 
 def reporting_configured() -> bool:
     """Records can be built only with the site's two secrets; without them facts are kept, not queued."""
-    return bool(getattr(settings, "ETWINNING_PSEUDONYM_KEY", "") and getattr(settings, "ETWINNING_NSS_SECRET", ""))
+    return bool(settings.ETWINNING_PSEUDONYM_KEY and settings.ETWINNING_NSS_SECRET)
 
 
 def pseudonym(user_id: str | int) -> str:

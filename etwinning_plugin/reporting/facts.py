@@ -120,7 +120,7 @@ def prune_recorded_events(now: datetime | None = None, chunk: int = 5000) -> int
     duplicated event arrives within minutes, not months, and the facts keep what the receipts said.
     Receipts an event could not be recorded from are kept for the operator.
     """
-    days = getattr(settings, "ETWINNING_EVENT_RETENTION_DAYS", 30)
+    days = settings.ETWINNING_EVENT_RETENTION_DAYS
     cutoff = (now or timezone.now()) - timedelta(days=days)
     deleted = 0
     while True:

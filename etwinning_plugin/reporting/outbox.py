@@ -40,7 +40,6 @@ log = logging.getLogger(__name__)
 WORKER_SCHEDULED_KEY = "etwinning_plugin:worker-scheduled"
 # The Celery task that runs a delivery (``tasks.py``), asked for by name: the task module imports this one.
 DELIVERY_TASK = "etwinning_plugin.deliver_pending_reports"
-BASE_DELAY = 30  # seconds
 MAX_DELAY = 6 * 3600
 RETRYABLE = {408, 425, 429}
 
@@ -60,7 +59,7 @@ def schedule_worker() -> None:
     one task per window, not one per event. If the broker is away, everything waits in the database
     for the next run.
     """
-    delay = getattr(settings, "ETWINNING_WORKER_DELAY", 5)
+    delay = settings.ETWINNING_WORKER_DELAY
     try:
         if not cache.add(WORKER_SCHEDULED_KEY, 1, timeout=delay):
             return  # a run is already due within the window, and will see this row
@@ -81,13 +80,13 @@ def queue(record: dict) -> None:
         idempotency_key=record["idempotency_key"], record_type=record["type"],
         schema_version=record["schema_version"], course_key=record.get("course_id", ""), payload=record,
         next_attempt_at=timezone.now())], ignore_conflicts=True)
-    if getattr(settings, "ETWINNING_REPORTING_ENABLED", False):
+    if settings.ETWINNING_REPORTING_ENABLED:
         transaction.on_commit(schedule_worker)
 
 
 def backoff(attempts: int, rng: random.Random | None = None) -> float:
     """Seconds before the next try: exponential, capped, with up to 25% random jitter."""
-    base = getattr(settings, "ETWINNING_RETRY_BASE_DELAY", BASE_DELAY)
+    base = settings.ETWINNING_RETRY_BASE_DELAY
     delay = min(base * 2 ** max(attempts - 1, 0), MAX_DELAY)
     return delay * (1 + (rng or random).random() * 0.25)
 
@@ -117,7 +116,7 @@ def deliver_once(batch_size: int | None = None, session: requests.Session | None
     sent while reporting is disabled (an operator pausing delivery) or without an NSS address:
     records wait in the outbox.
     """
-    if not getattr(settings, "ETWINNING_REPORTING_ENABLED", False) or not getattr(settings, "ETWINNING_NSS_URL", ""):
+    if not settings.ETWINNING_REPORTING_ENABLED or not settings.ETWINNING_NSS_URL:
         return BatchOutcome(0, 0, 0, 0)
     batch_size = batch_size or settings.ETWINNING_BATCH_SIZE
     with transaction.atomic():
@@ -128,7 +127,7 @@ def deliver_once(batch_size: int | None = None, session: requests.Session | None
         # comes back by itself after the timeout, and another worker does not pick it meanwhile.
         hold = timezone.now() + timedelta(seconds=settings.ETWINNING_CONNECT_TIMEOUT
                                           + settings.ETWINNING_READ_TIMEOUT
-                                          + getattr(settings, "ETWINNING_CLAIM_GRACE", 30))
+                                          + settings.ETWINNING_CLAIM_GRACE)
         OutboxRecord.objects.filter(pk__in=[r.pk for r in records]).update(next_attempt_at=hold)
     body = contract.batch_body([r.payload for r in records])
     timestamp = int(time.time())
@@ -152,7 +151,7 @@ def _settle(records: list[OutboxRecord], response: requests.Response | None, err
     answer = (response.text[:2000] if response is not None else error)
     if status is not None and 300 <= status < 400:
         answer = f"redirect to {response.headers.get('Location', '?')[:500]}: not followed"
-    max_age = timedelta(seconds=getattr(settings, "ETWINNING_MAX_RECORD_AGE", 3 * 24 * 3600))
+    max_age = timedelta(seconds=settings.ETWINNING_MAX_RECORD_AGE)
     delivered = retried = dead = 0
     with transaction.atomic():
         for record in records:

@@ -56,7 +56,7 @@ def _receive(metadata, payload: dict) -> None:
     """
     receipt = PlatformEventReceipt(event_id=str(metadata.id), event_type=metadata.event_type,
                                    occurred_at=metadata.time or timezone.now(), payload=payload)
-    if not getattr(settings, "ETWINNING_RECORD_EVENTS_IN_WORKER", True):
+    if not settings.ETWINNING_RECORD_EVENTS_IN_WORKER:
         _record_here(receipt)
         return
     if connection.in_atomic_block:

@@ -21,8 +21,7 @@ def platform_course_staff(user, course_key: CourseKey) -> bool:
 
 
 def is_course_staff(user, course_key: CourseKey) -> bool:
-    check = import_string(getattr(settings, "ETWINNING_COURSE_STAFF_CHECK",
-                                  "etwinning_plugin.rest_api.permissions.platform_course_staff"))
+    check = import_string(settings.ETWINNING_COURSE_STAFF_CHECK)
     return bool(check(user, course_key))
 
 

@@ -6,42 +6,72 @@ merged into ``OPEN_EDX_FILTERS_CONFIG``, never replacing what the platform or an
 """
 
 from copy import deepcopy
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-DEFAULTS = {
-    # Where Studio's activity editor finds the operator's programme catalogue (JSON, see
-    # docs/catalogue-format.md); empty means the sample catalogue shipped with the package.
-    "SKILLSLAB_CATALOGUE_FILE": "",
-    # The tag the NSS asks teachers to put in an eTwinning project's title.
-    "ETWINNING_PROJECT_TAG": "#SkillsLabs",
-    # Reporting to the NSS (docs/nss-contract.md). The two secrets are generated per site by the
-    # Tutor plugin; without them no record can be signed or pseudonymised.
-    "ETWINNING_REPORTING_ENABLED": False,
-    "ETWINNING_NSS_URL": "",
-    "ETWINNING_NSS_SECRET": "",
-    "ETWINNING_PSEUDONYM_KEY": "",
-    "ETWINNING_BATCH_SIZE": 200,
-    "ETWINNING_CONNECT_TIMEOUT": 5,
-    "ETWINNING_READ_TIMEOUT": 30,
-    # Seconds before the first retry (doubling up to six hours, with jitter), and the age after
-    # which an undelivered record becomes a dead letter (three days).
-    "ETWINNING_RETRY_BASE_DELAY": 30,
-    "ETWINNING_MAX_RECORD_AGE": 3 * 24 * 3600,
+
+@dataclass(frozen=True)
+class Setting:
+    """One of the plugin's Django settings: its default, what it does, and its Tutor config key, if Tutor sets it."""
+
+    default: Any
+    doc: str
+    tutor_key: str | None = None
+
+
+# Every setting the packages read, the one place each is declared; docs/operators.md lists them and
+# the Tutor plugin sets those with a Tutor key (tests/plugin/test_settings_declared.py checks both).
+SETTINGS: dict[str, Setting] = {
+    "ETWINNING_REPORTING_ENABLED": Setting(
+        False, "deliver records to the NSS (facts and figures are kept either way)", "ETWINNING_REPORTING_ENABLED"),
+    "ETWINNING_NSS_URL": Setting(
+        "", "the NSS's HTTPS endpoint for batches (docs/nss-contract.md)", "ETWINNING_NSS_URL"),
+    # The two secrets are generated per site by the Tutor plugin; without them no record can be
+    # signed or pseudonymised, and facts are kept but nothing is queued.
+    "ETWINNING_NSS_SECRET": Setting("", "the HMAC-SHA256 signing secret shared with the NSS", "ETWINNING_NSS_SECRET"),
+    "ETWINNING_PSEUDONYM_KEY": Setting(
+        "", "the key of learners' pseudonyms; never leaves the platform; never change it", "ETWINNING_PSEUDONYM_KEY"),
+    "ETWINNING_BATCH_SIZE": Setting(200, "records per request", "ETWINNING_BATCH_SIZE"),
+    "ETWINNING_CONNECT_TIMEOUT": Setting(5, "seconds to connect to the NSS", "ETWINNING_CONNECT_TIMEOUT"),
+    "ETWINNING_READ_TIMEOUT": Setting(30, "seconds to wait for the NSS's answer", "ETWINNING_READ_TIMEOUT"),
+    "ETWINNING_CLAIM_GRACE": Setting(
+        30, "seconds, beyond the two timeouts, before a batch a crashed worker had claimed is sent again"),
+    "ETWINNING_RETRY_BASE_DELAY": Setting(
+        30, "seconds before the first retry; doubles per attempt up to six hours, with jitter",
+        "ETWINNING_RETRY_BASE_DELAY"),
+    "ETWINNING_MAX_RECORD_AGE": Setting(
+        3 * 24 * 3600, "seconds (three days) after which an undelivered record becomes a dead letter",
+        "ETWINNING_MAX_RECORD_AGE"),
+    "ETWINNING_SURVEY_SUMMARY_INTERVAL": Setting(
+        3600, "a survey's summary is sent at most this often (seconds) while answers come in",
+        "ETWINNING_SURVEY_SUMMARY_INTERVAL"),
+    "ETWINNING_SURVEY_SUMMARY_MINIMUM": Setting(
+        5, "no summary of a survey is sent before it has this many responses (fewer would be a person's answers)",
+        "ETWINNING_SURVEY_SUMMARY_MINIMUM"),
     # Receivers store each platform event in one INSERT; a Celery worker records its facts and
-    # outbox records, asked at most once per ETWINNING_WORKER_DELAY seconds. Without a worker, set
-    # ETWINNING_RECORD_EVENTS_IN_WORKER to False: facts are then recorded right after the commit.
-    "ETWINNING_RECORD_EVENTS_IN_WORKER": True,
-    "ETWINNING_WORKER_DELAY": 5,
-    # Days a recorded event's receipt is kept (to recognise the same event delivered again).
-    "ETWINNING_EVENT_RETENTION_DAYS": 30,
-    # Days a delivered record keeps its contents; then only its key, type, course and state remain.
-    "ETWINNING_DELIVERED_RETENTION_DAYS": 90,
-    # A survey's summary is sent again at most this often (seconds) while answers come in.
-    "ETWINNING_SURVEY_SUMMARY_INTERVAL": 3600,
-    # No summary of a survey is sent before it has this many responses (one or two people's
-    # tallies are their answers).
-    "ETWINNING_SURVEY_SUMMARY_MINIMUM": 5,
+    # outbox records, asked at most once per ETWINNING_WORKER_DELAY seconds.
+    "ETWINNING_RECORD_EVENTS_IN_WORKER": Setting(
+        True, "a Celery worker records the platform's events; False (no worker): right after each commit"),
+    "ETWINNING_WORKER_DELAY": Setting(
+        5, "seconds a burst of platform events is gathered before a worker records it", "ETWINNING_WORKER_DELAY"),
+    "ETWINNING_EVENT_RETENTION_DAYS": Setting(
+        30, "days a recorded platform event's receipt is kept, to recognise the same event sent again",
+        "ETWINNING_EVENT_RETENTION_DAYS"),
+    "ETWINNING_DELIVERED_RETENTION_DAYS": Setting(
+        90, "days a delivered record keeps its contents; then only its key, type, course, state and times "
+            "remain, so that nothing is sent twice", "ETWINNING_DELIVERED_RETENTION_DAYS"),
+    "ETWINNING_PROJECT_TAG": Setting(
+        "#SkillsLabs", "the tag the project plan asks teachers to put in their project's title",
+        "ETWINNING_PROJECT_TAG"),
+    "ETWINNING_COURSE_STAFF_CHECK": Setting(
+        "etwinning_plugin.rest_api.permissions.platform_course_staff",
+        "the function (dotted path) that says whether a user is a course's staff, for the figures"),
+    "SKILLSLAB_CATALOGUE_FILE": Setting(
+        "", "a programme catalogue (JSON, docs/catalogue-format.md) for Studio's activity editor; empty: the "
+            "sample one", "ETWINNING_CATALOGUE_FILE"),
 }
+DEFAULTS = {name: setting.default for name, setting in SETTINGS.items()}
 
 # openedx-filters pipeline steps this plugin adds, filter type → steps
 FILTER_STEPS: dict[str, list[str]] = {

@@ -123,7 +123,9 @@ def test_the_celery_workers_run_with_those_settings(installed):
 def test_the_patch_writes_exactly_the_settings_the_plugin_reads(installed):
     """Every name the patch assigns is one etwinning_plugin's settings define, and every one is set."""
     written = our_assignments(settings_file(installed.root, "lms/production.py"))
-    assert set(written) == set(common.DEFAULTS)
+    # the Tutor keys' settings, and the worker switch the patch fixes to True (Tutor runs Celery workers)
+    assert set(written) == {name for name, setting in common.SETTINGS.items() if setting.tutor_key} | {
+        "ETWINNING_RECORD_EVENTS_IN_WORKER"}
     # And applied as in the LMS: the plugin's defaults first (inside lms.envs.production), then the patch.
     settings = SimpleNamespace(OPEN_EDX_FILTERS_CONFIG={
         "org.openedx.learning.course.enrollment.started.v1": {"fail_silently": False, "pipeline": ["other.Step"]}})
