@@ -407,24 +407,24 @@ class SkillsLabActivityBlock(SharedWorksheetMixin, ActivityChoiceMixin, Collabor
 
     # --- reports ---------------------------------------------------------------------------------
 
-    def submission_of(self, state: dict) -> tuple[str, dict, api.PartnershipInfo | None]:
-        """(submitted at, answers, partnership) for one learner's stored state, in either mode."""
-        if not self.is_shared:
-            return state.get("submitted_at", ""), state.get("submitted_answers") or {}, None
-        learner_id = state.get("learner_key")
-        partnership = api.partnership_of(self.course_key, learner_id) if learner_id else None
-        if partnership is None:
-            return "", {}, None
-        document = api.document_state(api.DocumentRef(self.course_key, self.usage_key, partnership.owner_key),
-                                      learner_id)
-        return document.submitted_at, document.submitted_content, partnership
-
     def generate_report_data(self, user_state_iterator, limit_responses=None):
         """Rows for the instructor dashboard's problem-responses report: one per submitted worksheet."""
-        return report_rows(user_state_iterator, limit_responses, self._report_row)
+        return report_rows(user_state_iterator, limit_responses, self._report_rows)
 
-    def _report_row(self, user_state) -> dict | None:
-        submitted_at, answers, partnership = self.submission_of(user_state.state or {})
+    def _report_rows(self, user_states: list) -> list[dict | None]:
+        """(submitted at, answers, partnership) per learner's state, in either mode: a few queries a batch."""
+        states = [state.state or {} for state in user_states]
+        if not self.is_shared:
+            return [self._report_row(s.get("submitted_at", ""), s.get("submitted_answers") or {}, None)
+                    for s in states]
+        learner_ids = [s.get("learner_key") for s in states]
+        partnerships = api.partnerships_of(self.course_key, [i for i in learner_ids if i])
+        documents = api.document_states(self.course_key, self.usage_key,
+                                        {i: p.owner_key for i, p in partnerships.items()})
+        return [self._report_row(documents[i].submitted_at, documents[i].submitted_content, partnerships[i])
+                if i in partnerships else None for i in learner_ids]
+
+    def _report_row(self, submitted_at: str, answers: dict, partnership) -> dict | None:
         if not submitted_at or not answers:
             return None
         feedback = quality_label.assess(answers, self.required_steps)

@@ -310,14 +310,18 @@ class EtwinningPartnersBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBloc
 
     def generate_report_data(self, user_state_iterator, limit_responses=None):
         """A row per learner of the report with a card: their school and partnership."""
-        return report_rows(user_state_iterator, limit_responses, self._report_row)
+        return report_rows(user_state_iterator, limit_responses, self._report_rows)
 
-    def _report_row(self, user_state) -> dict | None:
-        learner_id = learner_key_of(user_state)
-        card = api.get_card(self.course_key, learner_id) if learner_id else None
+    def _report_rows(self, user_states: list) -> list[dict | None]:
+        learner_ids = [learner_key_of(state) for state in user_states]
+        known = [i for i in learner_ids if i]
+        cards, partnerships = api.cards_of(self.course_key, known), api.partnerships_of(self.course_key, known)
+        return [self._report_row(cards.get(i), partnerships.get(i)) for i in learner_ids]
+
+    @staticmethod
+    def _report_row(card, partnership) -> dict | None:
         if card is None:
             return None
-        partnership = api.partnership_of(self.course_key, learner_id)
         return {
             "School": card.school_name, "School level": card.school_level, "Country": card.country,
             "Card published": card.published,

@@ -279,16 +279,18 @@ class EtwinningProjectPlanBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabB
 
     def generate_report_data(self, user_state_iterator, limit_responses=None):
         """A row per learner who saved the plan: its sections and what the checklist still lacks."""
-        return report_rows(user_state_iterator, limit_responses, self._report_row)
+        return report_rows(user_state_iterator, limit_responses, self._report_rows)
 
-    def _report_row(self, user_state) -> dict | None:
-        learner_id = learner_key_of(user_state)
-        if not learner_id:
-            return None
-        partnership = api.partnership_of(self.course_key, learner_id) if self.is_shared else None
-        owner = partnership.owner_key if partnership else api.owner_key_for_learner(learner_id)
-        ref = api.DocumentRef(self.course_key, self.usage_key, owner, PLAN)
-        content = api.document_state(ref, learner_id).content.get(PLAN) or {}
+    def _report_rows(self, user_states: list) -> list[dict | None]:
+        learner_ids = [learner_key_of(state) for state in user_states]
+        known = [i for i in learner_ids if i]
+        partnerships = api.partnerships_of(self.course_key, known) if self.is_shared else {}
+        owners = {i: partnerships[i].owner_key if i in partnerships else api.owner_key_for_learner(i) for i in known}
+        documents = api.document_states(self.course_key, self.usage_key, owners)
+        return [self._report_row(documents[i], partnerships.get(i)) if i else None for i in learner_ids]
+
+    def _report_row(self, document, partnership) -> dict:
+        content = document.content.get(PLAN) or {}
         row = {key: content.get(key, "") for key in plan.SECTION_KEYS}
         row["Partner schools"] = "; ".join(partnership.schools) if partnership else ""
         row["Complete"] = not plan.required_missing(content, tuple(self.required_sections))

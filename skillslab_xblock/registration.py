@@ -162,11 +162,15 @@ class EtwinningRegistrationBlock(CollaborationMixin, SettingsOLXMixin, SkillsLab
 
     def generate_report_data(self, user_state_iterator, limit_responses=None):
         """A row per learner who registered: the profile only where they consented to share it."""
-        return report_rows(user_state_iterator, limit_responses, self._report_row)
+        return report_rows(user_state_iterator, limit_responses, self._report_rows)
 
-    def _report_row(self, user_state) -> dict | None:
-        learner_id = learner_key_of(user_state)
-        registration = api.registrations.get(self.course_key, learner_id) if learner_id else None
+    def _report_rows(self, user_states: list) -> list[dict | None]:
+        learner_ids = [learner_key_of(state) for state in user_states]
+        registrations = api.registrations.get_many(self.course_key, [i for i in learner_ids if i])
+        return [self._report_row(registrations.get(learner_id)) for learner_id in learner_ids]
+
+    @staticmethod
+    def _report_row(registration) -> dict | None:
         if registration is None:
             return None
         return {

@@ -379,18 +379,19 @@ class EtwinningSurveyBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockM
         """A row per named respondent; an anonymous survey gives none (nothing links answers to people)."""
         if self.anonymous:
             return
-        states = [s for s in user_state_iterator if learner_key_of(s)]
-        responses = api.surveys.named_responses(self.ref, [learner_key_of(s) for s in states])
+        yield from report_rows(user_state_iterator, limit_responses, self._report_rows)
 
-        def row_of(user_state) -> dict | None:
-            response = responses.get(learner_key_of(user_state))
-            if response is None:
-                return None
-            return {**{item["key"]: response.answers.get(item["key"], "") for item in self.items},
-                    "comment": response.comment, "submitted_at": response.submitted_at,
-                    "shared_with_nss": response.shared_with_nss}
+    def _report_rows(self, user_states: list) -> list[dict | None]:
+        learner_ids = [learner_key_of(state) for state in user_states]
+        responses = api.surveys.named_responses(self.ref, [i for i in learner_ids if i])
+        return [self._report_row(responses.get(i)) if i else None for i in learner_ids]
 
-        yield from report_rows(states, limit_responses, row_of)
+    def _report_row(self, response) -> dict | None:
+        if response is None:
+            return None
+        return {**{item["key"]: response.answers.get(item["key"], "") for item in self.items},
+                "comment": response.comment, "submitted_at": response.submitted_at,
+                "shared_with_nss": response.shared_with_nss}
 
 
 def items_to_text(items: list[dict]) -> str:

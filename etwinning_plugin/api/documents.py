@@ -91,6 +91,13 @@ def document_state(ref: DocumentRef, learner_id: str) -> DocumentState:
     return _state(SharedDocument.objects.filter(usage_key=ref.usage_key, owner_key=ref.owner_key).first(), learner_id)
 
 
+def document_states(course_key: str, usage_key: str, owners: dict[str, str]) -> dict[str, DocumentState]:
+    """Each learner's document of this block, ``owners`` giving each learner's owner key: one query for all."""
+    documents = {d.owner_key: d for d in SharedDocument.objects.filter(usage_key=usage_key,
+                                                                        owner_key__in=set(owners.values()))}
+    return {learner_id: _state(documents.get(owner_key), learner_id) for learner_id, owner_key in owners.items()}
+
+
 def _locked_document(ref: DocumentRef) -> SharedDocument:
     document, _ = SharedDocument.objects.get_or_create(usage_key=ref.usage_key, owner_key=ref.owner_key,
                                                        defaults={"course_key": ref.course_key, "kind": ref.kind})

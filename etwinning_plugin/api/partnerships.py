@@ -189,9 +189,18 @@ def owner_key_for_learner(learner_id: str) -> str:
 
 def _info(partnership: Partnership, learner_id: str) -> PartnershipInfo:
     members = list(partnership.members.filter(left_at__isnull=True).order_by("joined_at", "id"))
-    cards = {learner: (teacher, country) for learner, teacher, country in PartnershipCard.objects.filter(
-        course_key=partnership.course_key, learner_id__in=[m.learner_id for m in members])
-        .values_list("learner_id", "teacher_name", "country")}
+    return _info_of(partnership, members, _teachers(partnership.course_key, [m.learner_id for m in members]),
+                    learner_id)
+
+
+def _teachers(course_key: str, learner_ids: list[str]) -> dict[str, tuple[str, str]]:
+    """Learner → (teacher name, country) from their cards."""
+    return {learner: (teacher, country) for learner, teacher, country in PartnershipCard.objects.filter(
+        course_key=course_key, learner_id__in=learner_ids).values_list("learner_id", "teacher_name", "country")}
+
+
+def _info_of(partnership: Partnership, members: list[PartnershipMember], cards: dict, learner_id: str
+             ) -> PartnershipInfo:
     return PartnershipInfo(
         partnership.public_id, owner_key_for_partnership(partnership),
         [Member(m.school_name, cards.get(m.learner_id, ("", ""))[0], m.learner_id == partnership.owner_id,
@@ -212,6 +221,25 @@ def owner_members(owner_key: str) -> list[str]:
 def partnership_of(course_key: str, learner_id: str) -> PartnershipInfo | None:
     membership = _active_membership(course_key, learner_id)
     return _info(membership.partnership, learner_id) if membership else None
+
+
+def partnerships_of(course_key: str, learner_ids: list[str]) -> dict[str, PartnershipInfo]:
+    """The partnership of each of these learners who is in one, in three queries whatever their number: for reports."""
+    mine = {m.learner_id: m.partnership for m in PartnershipMember.objects.select_related("partnership")
+            .filter(active_course_key=course_key, learner_id__in=learner_ids)}
+    members: dict[int, list[PartnershipMember]] = {p.id: [] for p in mine.values()}
+    for member in PartnershipMember.objects.filter(partnership_id__in=list(members), left_at__isnull=True) \
+            .order_by("joined_at", "id"):
+        members[member.partnership_id].append(member)
+    cards = _teachers(course_key, [m.learner_id for group in members.values() for m in group])
+    return {learner_id: _info_of(partnership, members[partnership.id], cards, learner_id)
+            for learner_id, partnership in mine.items()}
+
+
+def cards_of(course_key: str, learner_ids: list[str]) -> dict[str, Card]:
+    """The cards of these learners (those who saved one), in one query: for reports."""
+    return {card.learner_id: _card(card)
+            for card in PartnershipCard.objects.filter(course_key=course_key, learner_id__in=learner_ids)}
 
 
 def team_partnership(course_key: str, team_id: str, member_ids: list[str], schools: dict[str, str],
