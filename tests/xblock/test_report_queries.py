@@ -10,8 +10,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from skillslab_xblock.scenarios import activity_olx
 from etwinning_plugin import api
+from skillslab_xblock.scenarios import activity_olx
 from tests.conftest import CARDS
 from tests.xblock.test_activity_report import stored_states
 from tests.xblock.test_report_formulas import submissions
