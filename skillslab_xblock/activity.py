@@ -431,7 +431,7 @@ class SkillsLabActivityBlock(SharedWorksheetMixin, ActivityChoiceMixin, Collabor
         row = {
             "Submitted at": submitted_at,
             "Partner schools": "; ".join(partnership.schools) if partnership else "",
-            "Collaboration level": (answers.get("collaboration") or {}).get("level", ""),
+            "Collaboration level": worksheet.COLLABORATION_LEVEL.of(answers) or "",
             "Quality Label criteria addressed":
                 f"{quality_label.addressed_count(feedback)}/{quality_label.assessed_count(feedback)}",
             "Weak or missing criteria": ", ".join(f.key for f in feedback

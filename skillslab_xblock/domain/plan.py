@@ -9,7 +9,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from skillslab_xblock.domain.worksheet import CHOICE_LABELS, COLLABORATION_LEVELS, tools
+from skillslab_xblock.domain.worksheet import (
+    CHOICE_LABELS,
+    COLLABORATION_LEVEL,
+    COLLABORATION_LEVELS,
+    CURRICULUM_LINK,
+    TOOLS,
+    tools,
+)
 from skillslab_xblock.support.i18n import N_
 
 SECTIONS = (
@@ -100,11 +107,11 @@ def checklist(plan: dict, steps: list[GatheredStep], schools: list[str], tag: st
     def filled(key: str) -> bool:
         return bool((plan.get(key) or "").strip())
 
-    levels = [(s.answers.get("collaboration") or {}).get("level") for s in steps]
+    levels = [COLLABORATION_LEVEL.of(s.answers) for s in steps]
     deep = [lv for lv in levels if lv in COLLABORATION_LEVELS[2:]]
     unsuitable = {t.id for t in tools() if t.pupil_data == "unsuitable"}
-    risky = any(set((s.answers.get("tools") or {}).get("tools") or []) & unsuitable for s in steps)
-    linked = any((s.answers.get("goal") or {}).get("curriculum_link") for s in steps)
+    risky = any(set(TOOLS.of(s.answers) or []) & unsuitable for s in steps)
+    linked = any(CURRICULUM_LINK.of(s.answers) for s in steps)
 
     def need(*pairs) -> tuple[str, ...]:
         return tuple(message for ok, message in pairs if not ok)

@@ -76,7 +76,7 @@ def plan_document(content: dict, *, schools: list[School], steps: list[plan.Gath
             details.append(_("{teacher}, coordinator").format(teacher=school.teacher) if school.coordinator
                            else school.teacher)
         rows.append(school.name + (f" ({'; '.join(details)})" if details else ""))
-    roles = [text for s in steps if (text := (s.answers.get("partners") or {}).get("roles"))]
+    roles = [text for s in steps if (text := worksheet.ROLES.of(s.answers))]
     blocks.append(Block("ul", items=tuple(rows)) if rows else Block("p", "—"))
     if roles:
         blocks.append(Block("p", _("Roles of the schools:")))
@@ -89,11 +89,11 @@ def plan_document(content: dict, *, schools: list[School], steps: list[plan.Gath
     if steps:
         blocks.append(Block("h2", _("Week by week: the steps we submitted")))
         blocks.append(Block("ol", items=tuple(_step_line(s, _) for s in steps)))
-        products = [text for s in steps if (text := (s.answers.get("joint_product") or {}).get("description"))]
+        products = [text for s in steps if (text := worksheet.JOINT_PRODUCT.of(s.answers))]
         if products:
             blocks.append(Block("h2", _("Joint products")))
             blocks.append(Block("ul", items=tuple(dict.fromkeys(products))))
-        used = [worksheet.tool(t) for s in steps for t in (s.answers.get("tools") or {}).get("tools") or []]
+        used = [worksheet.tool(t) for s in steps for t in worksheet.TOOLS.of(s.answers) or []]
         if any(used):
             blocks.append(Block("h2", _("Tools and pupils' personal data")))
             ratings = {"safe": N_("safe for pupils' personal data"), "caution": N_("use with care"),
@@ -109,7 +109,7 @@ def plan_document(content: dict, *, schools: list[School], steps: list[plan.Gath
 
 
 def _step_line(step: plan.GatheredStep, gettext) -> str:
-    level = (step.answers.get("collaboration") or {}).get("level")
+    level = worksheet.COLLABORATION_LEVEL.of(step.answers)
     line = step.listed_title
     if level in worksheet.CHOICE_LABELS:
         line += f" ({gettext(worksheet.CHOICE_LABELS[level])})"

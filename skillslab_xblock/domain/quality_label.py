@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from skillslab_xblock.domain import worksheet as ws_
 from skillslab_xblock.domain.worksheet import COLLABORATION_LEVELS, unsuitable_tools
 from skillslab_xblock.support.i18n import N_
 
@@ -65,14 +66,10 @@ class CriterionFeedback:
         }
 
 
-def _answers(worksheet: dict, step_key: str) -> dict:
-    return worksheet.get(step_key) or {}
-
-
 def _collaboration(ws: dict) -> tuple[str, str]:
-    level = _answers(ws, "collaboration").get("level") or ""
-    product = _answers(ws, "joint_product").get("description") or ""
-    schools = _answers(ws, "partners").get("school_count") or 0
+    level = ws_.COLLABORATION_LEVEL.of(ws) or ""
+    product = ws_.JOINT_PRODUCT.of(ws) or ""
+    schools = ws_.SCHOOL_COUNT.of(ws) or 0
     if not level:
         return MISSING, N_("Choose the level of collaboration and say how the schools depend on each other.")
     if schools < 2:
@@ -87,19 +84,18 @@ def _collaboration(ws: dict) -> tuple[str, str]:
 
 
 def _technology(ws: dict) -> tuple[str, str]:
-    answers = _answers(ws, "tools")
-    if not (answers.get("tools") or answers.get("other_tools")):
+    if not (ws_.TOOLS.of(ws) or ws_.OTHER_TOOLS.of(ws)):
         return MISSING, N_("Choose the tools pupils will use to work together online.")
     if unsuitable_tools(ws):
         return WEAK, N_("Replace the tools marked unsuitable for pupils' personal data; TwinSpace is a safe choice.")
-    if not answers.get("data_protection_checked"):
+    if not ws_.DATA_PROTECTION_CHECKED.of(ws):
         return WEAK, N_("Confirm the data-protection check: no pupil personal data, parents informed.")
     return ADDRESSED, ""
 
 
 def _pedagogy(ws: dict) -> tuple[str, str]:
-    roles = _answers(ws, "partners").get("roles") or ""
-    methods = _answers(ws, "evaluation").get("methods") or []
+    roles = ws_.ROLES.of(ws) or ""
+    methods = ws_.EVALUATION_METHODS_USED.of(ws) or []
     if not roles and not methods:
         return MISSING, N_("Describe each school's role and how pupils take an active part.")
     if not roles:
@@ -110,19 +106,16 @@ def _pedagogy(ws: dict) -> tuple[str, str]:
 
 
 def _curriculum(ws: dict) -> tuple[str, str]:
-    goal = _answers(ws, "goal")
-    if not goal.get("shared_goal"):
+    if not ws_.SHARED_GOAL.of(ws):
         return MISSING, N_("State the shared goal of the activity.")
-    if not goal.get("curriculum_link"):
+    if not ws_.CURRICULUM_LINK.of(ws):
         return WEAK, N_("Link the activity to subjects and goals of the curriculum.")
     return ADDRESSED, ""
 
 
 def _results(ws: dict) -> tuple[str, str]:
-    twinspace = _answers(ws, "twinspace")
-    evaluation = _answers(ws, "evaluation")
-    documented = bool(twinspace.get("practices") or twinspace.get("details"))
-    evaluated = bool(evaluation.get("methods") or evaluation.get("details"))
+    documented = bool(ws_.TWINSPACE_PRACTICES_USED.of(ws) or ws_.TWINSPACE_DETAILS.of(ws))
+    evaluated = bool(ws_.EVALUATION_METHODS_USED.of(ws) or ws_.EVALUATION_DETAILS.of(ws))
     if not documented and not evaluated:
         return MISSING, N_("Plan how the work is documented in TwinSpace and how its results are evaluated.")
     if not documented:

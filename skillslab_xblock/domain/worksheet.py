@@ -154,6 +154,42 @@ def step(key: str) -> Step | None:
     return next((s for s in STEPS if s.key == key), None)
 
 
+@dataclass(frozen=True)
+class Key:
+    """One field of the worksheet, named as its definition (``STEPS``) names it."""
+
+    step: str
+    field: str
+
+    def of(self, worksheet: dict) -> Any:
+        """The learner's answer to this field in ``worksheet`` (None when unanswered)."""
+        return (worksheet.get(self.step) or {}).get(self.field)
+
+
+def key(step_key: str, field_name: str) -> Key:
+    """A field's key, checked against the definition: a rule cannot name a field that does not exist."""
+    defined = step(step_key)
+    if defined is None or field_name not in {f.name for f in defined.fields}:
+        raise KeyError(f"the worksheet has no field {step_key}.{field_name}")
+    return Key(step_key, field_name)
+
+
+# The fields the rules read (Quality Label feedback, the plan's checklist and outline, the report).
+SCHOOL_COUNT = key("partners", "school_count")
+ROLES = key("partners", "roles")
+SHARED_GOAL = key("goal", "shared_goal")
+CURRICULUM_LINK = key("goal", "curriculum_link")
+COLLABORATION_LEVEL = key("collaboration", "level")
+JOINT_PRODUCT = key("joint_product", "description")
+TOOLS = key("tools", "tools")
+OTHER_TOOLS = key("tools", "other_tools")
+DATA_PROTECTION_CHECKED = key("tools", "data_protection_checked")
+TWINSPACE_PRACTICES_USED = key("twinspace", "practices")
+TWINSPACE_DETAILS = key("twinspace", "details")
+EVALUATION_METHODS_USED = key("evaluation", "methods")
+EVALUATION_DETAILS = key("evaluation", "details")
+
+
 def allowed_choices(field: Field, school_levels: tuple[str, ...]) -> tuple[str, ...]:
     if field.name == "school_levels":
         return school_levels
@@ -279,5 +315,5 @@ def progress(worksheet: dict, required_steps: tuple[str, ...]) -> dict:
 
 
 def unsuitable_tools(worksheet: dict) -> list[Tool]:
-    chosen = (worksheet.get("tools") or {}).get("tools") or []
+    chosen = TOOLS.of(worksheet) or []
     return [t for t in tools() if t.id in chosen and t.pupil_data == "unsuitable"]
