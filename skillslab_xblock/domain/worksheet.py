@@ -175,19 +175,14 @@ def key(step_key: str, field_name: str) -> Key:
 
 
 # The fields the rules read (Quality Label feedback, the plan's checklist and outline, the report).
-SCHOOL_COUNT = key("partners", "school_count")
-ROLES = key("partners", "roles")
-SHARED_GOAL = key("goal", "shared_goal")
-CURRICULUM_LINK = key("goal", "curriculum_link")
+SCHOOL_COUNT, ROLES = key("partners", "school_count"), key("partners", "roles")
+SHARED_GOAL, CURRICULUM_LINK = key("goal", "shared_goal"), key("goal", "curriculum_link")
 COLLABORATION_LEVEL = key("collaboration", "level")
 JOINT_PRODUCT = key("joint_product", "description")
-TOOLS = key("tools", "tools")
-OTHER_TOOLS = key("tools", "other_tools")
-DATA_PROTECTION_CHECKED = key("tools", "data_protection_checked")
-TWINSPACE_PRACTICES_USED = key("twinspace", "practices")
-TWINSPACE_DETAILS = key("twinspace", "details")
-EVALUATION_METHODS_USED = key("evaluation", "methods")
-EVALUATION_DETAILS = key("evaluation", "details")
+TOOLS, OTHER_TOOLS, DATA_PROTECTION_CHECKED = (key("tools", name) for name in
+                                               ("tools", "other_tools", "data_protection_checked"))
+TWINSPACE_PRACTICES_USED, TWINSPACE_DETAILS = key("twinspace", "practices"), key("twinspace", "details")
+EVALUATION_METHODS_USED, EVALUATION_DETAILS = key("evaluation", "methods"), key("evaluation", "details")
 
 
 def allowed_choices(field: Field, school_levels: tuple[str, ...]) -> tuple[str, ...]:

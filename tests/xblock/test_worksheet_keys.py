@@ -31,5 +31,6 @@ def test_a_key_that_is_not_in_the_definition_is_refused_at_once():
 @pytest.mark.parametrize("module", RULES)
 def test_no_rule_names_a_step_by_a_bare_string(module):
     source = (PACKAGE / module).read_text("utf-8")
-    bare = re.findall(r'\.get\("(%s)"\)' % "|".join(worksheet.STEP_KEYS), source)
+    steps = "|".join(worksheet.STEP_KEYS)
+    bare = re.findall(r'\.get\("(' + steps + r')"\)', source)
     assert not bare, f"{module} reads {bare} directly: use worksheet.key(...)"
