@@ -8,7 +8,7 @@ inside a radio group, Enter on the submit button. The test then reads what the s
 import pytest
 
 from skillslab_xblock.scenarios import activity_olx
-from tests.workbench import WorkbenchScenario
+from tests.harness import WorkbenchScenario
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -12,8 +12,7 @@ import pytest
 
 from etwinning_plugin import api
 from skillslab_xblock.scenarios import activity_olx
-from tests.conftest import make_partnership
-from tests.workbench import WorkbenchScenario
+from tests.harness import WorkbenchScenario, make_partnership
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

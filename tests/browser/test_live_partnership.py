@@ -9,7 +9,7 @@ import pytest
 
 from skillslab_xblock.scenarios import demo_course
 from tests.browser.test_partners_and_shared_worksheet import dom_id, two_teachers_with_cards
-from tests.workbench import WorkbenchScenario
+from tests.harness import WorkbenchScenario
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

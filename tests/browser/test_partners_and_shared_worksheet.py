@@ -9,7 +9,7 @@ import re
 import pytest
 
 from skillslab_xblock.scenarios import demo_course
-from tests.workbench import WorkbenchScenario
+from tests.harness import WorkbenchScenario
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,8 +11,7 @@ import pytest
 
 from skillslab_xblock.scenarios import demo_course
 from tests.browser.test_survey_keyboard_and_axe import axe_violations
-from tests.conftest import make_partnership
-from tests.workbench import WorkbenchScenario
+from tests.harness import WorkbenchScenario, make_partnership
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,8 +8,7 @@ from __future__ import annotations
 import pytest
 
 from skillslab_xblock.scenarios import demo_course
-from tests.conftest import COMPLETE_WORKSHEET, make_partnership
-from tests.workbench import WorkbenchScenario
+from tests.harness import COMPLETE_WORKSHEET, WorkbenchScenario, make_partnership
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,7 +11,7 @@ from workbench.runtime import WorkbenchRuntime
 from xblock.fields import Scope
 
 from skillslab_xblock.scenarios import activity_olx
-from tests.workbench import WorkbenchScenario
+from tests.harness import WorkbenchScenario
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

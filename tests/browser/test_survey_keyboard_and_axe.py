@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from etwinning_plugin.models import SurveyAnswer
-from tests.workbench import WorkbenchScenario
+from tests.harness import WorkbenchScenario
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 AXE = Path(__file__).resolve().parents[2] / "tools" / "axe" / "node_modules" / "axe-core" / "axe.min.js"

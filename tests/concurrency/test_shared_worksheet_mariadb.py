@@ -21,7 +21,7 @@ from django.db import connections
 
 from etwinning_plugin import api
 from etwinning_plugin.models import DocumentRevision, SharedDocument
-from tests.conftest import make_partnership
+from tests.harness import make_partnership
 
 pytestmark = [pytest.mark.mariadb, pytest.mark.django_db(transaction=True)]
 

@@ -17,7 +17,7 @@ from waffle.testutils import override_switch
 from xblock.fields import Scope
 from xblock.scorable import Score
 
-from tests.conftest import COMPLETE_WORKSHEET
+from tests.harness import COMPLETE_WORKSHEET
 
 from .conftest import BLOCK_OLX, BLOCK_TYPES
 from .runtime import PlatformRuntime, call_handler, lms_runtime

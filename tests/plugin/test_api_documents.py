@@ -3,7 +3,7 @@
 import pytest
 
 from etwinning_plugin import api
-from tests.conftest import make_partnership
+from tests.harness import make_partnership
 
 pytestmark = pytest.mark.django_db
 COURSE = "course-v1:NSS+SkillsLabs+2027"

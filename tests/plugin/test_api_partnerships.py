@@ -4,7 +4,7 @@ import pytest
 
 from etwinning_plugin import api
 from etwinning_plugin.models import PartnershipMember
-from tests.conftest import CARDS, make_partnership
+from tests.harness import CARDS, make_partnership
 
 pytestmark = pytest.mark.django_db
 COURSE = "course-v1:NSS+SkillsLabs+2027"
@@ -135,7 +135,7 @@ def test_staff_counts():
 
 
 def test_schools_already_in_the_partnership_are_not_offered_again():
-    from tests.conftest import make_partnership
+    from tests.harness import make_partnership
 
     make_partnership(COURSE, "anna", "luis")
     card("eva")

@@ -12,7 +12,7 @@ from django.contrib.auth.models import User
 from django.core import mail
 
 from etwinning_plugin import api
-from tests.conftest import CARDS
+from tests.harness import CARDS
 
 pytestmark = pytest.mark.django_db
 COURSE = "course-v1:NSS+SkillsLabs+2027"

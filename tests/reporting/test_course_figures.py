@@ -20,14 +20,12 @@ from openedx_events.learning.data import (
     CourseEnrollmentData,
     CoursePassingStatusData,
     UserData,
-    UserPersonalData,
 )
-from webob import Request
 from workbench.runtime import WorkbenchRuntime
 
 from etwinning_plugin.reports.figures import course_figures
 from skillslab_xblock.survey import NSS_ITEMS
-from tests.workbench import WorkbenchScenario
+from tests.harness import WorkbenchScenario, handle, platform_user
 
 pytestmark = pytest.mark.django_db
 COURSE = CourseKey.from_string("course-v1:NSS+SkillsLabs+2022")
@@ -45,12 +43,11 @@ def lms_block(usage_id: str, student: str):
 
 
 def post(block, handler: str, body: dict) -> int:
-    request = Request.blank("/", method="POST", body=json.dumps(body).encode())
-    return block.runtime.handle(block, handler, request).status_code
+    return handle(block, handler, body).status_code
 
 
 def user(n: int) -> UserData:
-    return UserData(id=n, is_active=True, pii=UserPersonalData(username=f"t{n}", email=f"t{n}@example.gr"))
+    return platform_user(n, username=f"t{n}")
 
 
 def test_the_first_runs_figures_come_out_of_the_platforms_data():

@@ -18,8 +18,6 @@ from openedx_events.learning.data import (
     CourseEnrollmentData,
     CoursePassingStatusData,
     PersistentCourseGradeData,
-    UserData,
-    UserPersonalData,
 )
 
 from etwinning_plugin.models import CompletionFact, EnrollmentFact, OutboxRecord, PlatformEventReceipt
@@ -27,8 +25,10 @@ from etwinning_plugin.reporting import contract
 from etwinning_plugin.reporting.facts import record_pending_events
 from etwinning_plugin.reporting.outbox import WORKER_SCHEDULED_KEY
 from etwinning_plugin.tasks import deliver_pending_reports
+from tests.harness import platform_user
 
 pytestmark = pytest.mark.django_db
+
 COURSE = CourseKey.from_string("course-v1:NSS+SkillsLabs+2027")
 NOW = datetime(2027, 4, 1, 9, 0, tzinfo=UTC)
 
@@ -40,8 +40,7 @@ def connected():
 
 
 def user(user_id=42):
-    return UserData(id=user_id, is_active=True,
-                    pii=UserPersonalData(username=f"teacher{user_id}", email=f"t{user_id}@school.gr", name="Μαρία"))
+    return platform_user(user_id, name="Μαρία")
 
 
 def enrollment(user_id=42, active=True, mode="audit"):
@@ -165,7 +164,7 @@ def test_survey_and_registration_records_are_queued_with_consent_respected(scena
 
 def test_step_and_plan_completions_name_every_partner(scenario_factory, complete_worksheet):
     from skillslab_xblock.scenarios import activity_olx
-    from tests.conftest import make_partnership
+    from tests.harness import make_partnership
 
     course = scenario_factory("<vertical_demo>" + activity_olx("b1-river-keepers", "w1", "a1", "en",
                                                               collaboration_mode="shared")

@@ -16,7 +16,7 @@ from etwinning_plugin.models import (
 )
 from etwinning_plugin.receivers import retire_learner
 from etwinning_plugin.reporting import contract, records
-from tests.conftest import make_partnership
+from tests.harness import make_partnership
 
 pytestmark = pytest.mark.django_db
 COURSE = "course-v1:NSS+SkillsLabs+2027"

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.workbench import capture_events, published_events
+from tests.harness import capture_events, published_events
 
 HUGE = "x" * 2001
 LEARNER_CASES = [

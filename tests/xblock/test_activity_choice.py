@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from etwinning_plugin import api
-from tests.conftest import make_partnership
+from tests.harness import make_partnership
 
 PICKING = ('<skillslab_activity display_name="Your activity" activity_source="learner" cycle="B" '
            'school_level="primary_upper" collaboration_mode="{mode}"/>')

@@ -3,7 +3,7 @@
 import re
 from datetime import UTC, datetime, timedelta
 
-from tests.workbench import capture_events, published_events
+from tests.harness import capture_events, published_events
 
 
 def test_student_view_shows_the_original_activity_and_every_step(activity):

@@ -1,23 +1,7 @@
 """generate_report_data: the rows of the instructor dashboard's problem-responses report."""
 
-import json
-from dataclasses import dataclass
 
-from workbench.models import XBlockState
-
-
-@dataclass
-class UserState:
-    """The shape edx-platform's user_state_iterator yields: a username and the block's user_state."""
-
-    username: str
-    state: dict
-
-
-def stored_states(usage_id):
-    """The learners' user_state as the workbench stored it (one row per learner and usage)."""
-    for row in XBlockState.objects.filter(scope="usage", scope_id=usage_id).exclude(user_id=None):
-        yield UserState(row.user_id, json.loads(row.state))
+from tests.harness import stored_states
 
 
 def test_a_row_per_submitted_worksheet(activity, complete_worksheet):

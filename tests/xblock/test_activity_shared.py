@@ -4,8 +4,7 @@ import pytest
 
 from etwinning_plugin import api
 from skillslab_xblock.scenarios import activity_olx
-from tests.conftest import CARDS, make_partnership
-from tests.workbench import capture_events, published_events
+from tests.harness import CARDS, capture_events, make_partnership, published_events
 
 
 @pytest.fixture
@@ -102,7 +101,7 @@ def test_a_learner_without_a_partnership_is_told_to_join_one(shared):
 
 def test_another_partnership_cannot_read_or_change_this_worksheet(shared, scenario_factory):
     draft(shared, "anna", 0, goal={"shared_goal": "Our secret plan"})
-    from tests.conftest import CARDS
+    from tests.harness import CARDS
 
     api.save_card(shared.course_key, "eva", CARDS["eva"])
     api.save_card(shared.course_key, "mallory", {**CARDS["luis"], "school_name": "Other school"})
@@ -132,7 +131,7 @@ def test_bad_shared_saves_are_refused(shared, body):
 
 
 def test_every_partner_gets_the_grade_and_a_report_row(scenario_factory, complete_worksheet, caplog):
-    from tests.xblock.test_activity_report import stored_states
+    from tests.harness import stored_states
 
     graded = scenario_factory(activity_olx("b1-river-keepers", "w1", "a1", "en", collaboration_mode="shared",
                                            weight="1.0"))

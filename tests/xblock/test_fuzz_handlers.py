@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from workbench.models import XBlockState
 
-from tests.conftest import CARDS, COMPLETE_WORKSHEET, make_partnership
+from tests.harness import CARDS, COMPLETE_WORKSHEET, make_partnership
 from tests.xblock.test_hostile_bodies import BLOCKS, json_handlers
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))

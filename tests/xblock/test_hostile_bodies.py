@@ -10,7 +10,7 @@ import pytest
 from django.apps import apps
 
 from skillslab_xblock.scenarios import activity_olx
-from tests.conftest import make_partnership
+from tests.harness import make_partnership
 
 BLOCKS = {
     "skillslab_activity": activity_olx("b1-river-keepers", "w1", "a1", "en", collaboration_mode="shared"),

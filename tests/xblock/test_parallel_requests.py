@@ -16,8 +16,7 @@ import requests
 from django.db import OperationalError
 
 from skillslab_xblock.scenarios import activity_olx
-from tests.conftest import COMPLETE_WORKSHEET, make_partnership
-from tests.workbench import WorkbenchScenario
+from tests.harness import COMPLETE_WORKSHEET, WorkbenchScenario, make_partnership
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -3,7 +3,7 @@
 import pytest
 
 from etwinning_plugin import api
-from tests.conftest import CARDS
+from tests.harness import CARDS
 
 
 @pytest.fixture
@@ -115,7 +115,7 @@ def test_card_text_is_escaped_on_every_page(partners):
 
 
 def test_staff_see_collaboration_counts_learners_do_not(partners):
-    from tests.conftest import make_partnership
+    from tests.harness import make_partnership
 
     make_partnership(partners.course_key, "anna", "luis")
     assert "Partnerships formed" in partners.render(student="staff")
@@ -136,8 +136,7 @@ def test_studio_settings_and_olx_round_trip(partners, scenario_factory):
 
 
 def test_report_rows_name_the_school_and_partners(partners):
-    from tests.conftest import make_partnership
-    from tests.xblock.test_activity_report import stored_states
+    from tests.harness import make_partnership, stored_states
 
     save(partners, "anna")
     save(partners, "luis")
@@ -180,7 +179,7 @@ def test_an_empty_search_says_what_to_widen(partners):
 
 def test_a_member_cannot_rename_their_school_to_a_partners(partners):
     """A partnership brings together different schools: checked on joining, and again on every card save."""
-    from tests.conftest import make_partnership
+    from tests.harness import make_partnership
 
     make_partnership(partners.course_key, "anna", "luis")
     result = save(partners, "luis", school_name=" 1st primary school of  PATRAS ")

@@ -4,8 +4,7 @@ import pytest
 
 from etwinning_plugin import api
 from skillslab_xblock.scenarios import demo_course
-from tests.conftest import make_partnership
-from tests.workbench import capture_events, published_events
+from tests.harness import capture_events, make_partnership, published_events
 
 
 @pytest.fixture
@@ -100,7 +99,7 @@ def test_markup_in_a_plan_section_is_refused(course):
 
 def test_another_partnership_sees_only_its_own_plan(course):
     plan_save(course, "anna", 0, aims="Our private aims")
-    from tests.conftest import CARDS
+    from tests.harness import CARDS
 
     api.save_card(course.course_key, "eva", CARDS["eva"])
     html = course.client.get(f"/handler/{course.usage_id}/download/md?student=eva").content.decode()
@@ -151,7 +150,7 @@ def test_the_operators_tag_is_the_default(scenario_factory, settings):
 
 
 def test_the_report_has_a_row_per_learner_with_the_plan_and_honours_the_limit(course):
-    from tests.xblock.test_activity_report import stored_states
+    from tests.harness import stored_states
 
     plan_save(course, "anna", 0, title="Three rivers #SkillsLabs")
     plan_save(course, "luis", 1, timeline="Oct: maps")  # the same, shared plan

@@ -6,7 +6,7 @@ import pytest
 
 from skillslab_xblock.domain import quality_label
 from skillslab_xblock.domain.quality_label import ADDRESSED, MISSING, WEAK, addressed_count, assess
-from tests.conftest import COMPLETE_WORKSHEET
+from tests.harness import COMPLETE_WORKSHEET
 
 
 def statuses(worksheet):
@@ -57,7 +57,7 @@ def test_a_step_is_measured_against_the_criteria_its_required_steps_can_address(
     import json
 
     from skillslab_xblock.scenarios import activity_olx
-    from tests.workbench import capture_events, published_events
+    from tests.harness import capture_events, published_events
 
     capture_events(caplog)
     step = scenario_factory(activity_olx("b1-river-keepers", "w3", "a2", "el", weight="1.0",

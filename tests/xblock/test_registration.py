@@ -85,7 +85,7 @@ def test_staff_counts_deduplicate_new_schools_by_code(registration):
 
 
 def test_the_report_shows_the_profile_only_with_consent(registration):
-    from tests.xblock.test_activity_report import stored_states
+    from tests.harness import stored_states
 
     registration.post("save_registration", declaration(), student="anna")
     registration.post("save_registration", declaration(consent_to_share_profile=True), student="luis")

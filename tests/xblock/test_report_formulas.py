@@ -10,8 +10,7 @@ import copy
 import pytest
 
 from skillslab_xblock.scenarios import activity_olx
-from tests.conftest import CARDS, COMPLETE_WORKSHEET
-from tests.xblock.test_activity_report import stored_states
+from tests.harness import CARDS, COMPLETE_WORKSHEET, stored_states
 
 FORMULA = '=HYPERLINK("http://evil.test","Click")'
 SURVEY_ITEMS = ("satisfaction", "content_quality", "activities_helped", "tutors_expectations",

@@ -12,8 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from etwinning_plugin import api
 from skillslab_xblock.scenarios import activity_olx
-from tests.conftest import CARDS
-from tests.xblock.test_activity_report import stored_states
+from tests.harness import CARDS, stored_states
 from tests.xblock.test_report_formulas import submissions
 
 BLOCKS = {**{name: (olx, handler, body) for name, (olx, handler, body) in submissions().items()},

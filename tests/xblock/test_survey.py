@@ -6,7 +6,7 @@ import pytest
 
 from etwinning_plugin.models import SurveyAnswer, SurveyParticipation, SurveyResponse
 from skillslab_xblock.survey import NSS_ITEMS
-from tests.workbench import capture_events, published_events
+from tests.harness import capture_events, published_events
 
 KEYS = [item["key"] for item in NSS_ITEMS]
 
@@ -134,7 +134,7 @@ def test_staff_see_the_results_with_denominators_and_a_csv(survey):
 
 
 def test_report_rows_for_named_surveys_only(survey, anonymous):
-    from tests.xblock.test_activity_report import stored_states
+    from tests.harness import stored_states
 
     survey.post("submit", {"answers": all_items(5), "comment": "ok"}, student="anna")
     rows = dict(survey.block().generate_report_data(stored_states(survey.usage_id)))

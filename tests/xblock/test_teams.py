@@ -8,13 +8,12 @@ import json
 from dataclasses import dataclass, field
 
 import pytest
-from webob import Request
 from workbench.runtime import WorkbenchRuntime
 from xblock.reference.user_service import UserService, XBlockUser
 
 from etwinning_plugin import api
 from skillslab_xblock.scenarios import activity_olx
-from tests.conftest import CARDS
+from tests.harness import CARDS, handle
 
 
 @dataclass
@@ -68,11 +67,6 @@ def lms_block(usage_id, user_id, teams):
     return runtime.get_block(usage_id)
 
 
-def call(block, handler, body):
-    request = Request.blank("/", method="POST", body=json.dumps(body).encode())
-    return block.runtime.handle(block, handler, request)
-
-
 @pytest.fixture
 def team_step(scenario_factory):
     return scenario_factory(activity_olx("b1-river-keepers", "w1", "a1", "en", collaboration_mode="shared",
@@ -84,11 +78,11 @@ def test_the_learners_team_is_their_partnership(team_step):
     teams = TeamsService([team])
     api.save_card(team_step.course_key, "101", CARDS["anna"])
     api.save_card(team_step.course_key, "202", CARDS["luis"])
-    first = call(lms_block(team_step.usage_id, 101, teams), "save_draft",
+    first = handle(lms_block(team_step.usage_id, 101, teams), "save_draft",
                  {"worksheet": {"goal": {"shared_goal": "Our rivers"}}, "base_version": 0})
     assert first.status_code == 200
     assert teams.calls[-1] == (101, team_step.course_key, "skills-labs-2027")
-    second = call(lms_block(team_step.usage_id, 202, teams), "shared_state", {})
+    second = handle(lms_block(team_step.usage_id, 202, teams), "shared_state", {})
     state = json.loads(second.body)
     assert state["worksheet"]["goal"]["shared_goal"] == "Our rivers"
     assert state["shared"]["schools"] == ["1st Primary School of Patras", "Escola Básica de Braga"]
@@ -99,9 +93,9 @@ def test_the_learners_team_is_their_partnership(team_step):
 def test_team_changes_are_followed_and_team_members_cannot_leave_by_themselves(team_step, scenario_factory):
     team = Team("team-rivers", [DjangoUser(101), DjangoUser(202)])
     teams = TeamsService([team])
-    call(lms_block(team_step.usage_id, 101, teams), "shared_state", {})
+    handle(lms_block(team_step.usage_id, 101, teams), "shared_state", {})
     team.members = [DjangoUser(101), DjangoUser(303)]
-    call(lms_block(team_step.usage_id, 101, teams), "shared_state", {})
+    handle(lms_block(team_step.usage_id, 101, teams), "shared_state", {})
     assert api.partnership_of(team_step.course_key, "202") is None
     assert api.partnership_of(team_step.course_key, "303").team_id == "team-rivers"
     with pytest.raises(api.Refused, match="course team"):
@@ -109,6 +103,6 @@ def test_team_changes_are_followed_and_team_members_cannot_leave_by_themselves(t
 
 
 def test_without_a_team_the_learner_is_asked_to_join_one(team_step):
-    response = call(lms_block(team_step.usage_id, 999, TeamsService([])), "save_draft",
+    response = handle(lms_block(team_step.usage_id, 999, TeamsService([])), "save_draft",
                     {"worksheet": {}, "base_version": 0})
     assert response.status_code == 409
