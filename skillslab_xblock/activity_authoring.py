@@ -39,6 +39,13 @@ OLX_TEXT_CHILDREN = ("programme_title", "workshop_title", "activity_text")
 EDITABLE = OLX_ATTRIBUTES + OLX_TEXT_CHILDREN
 
 
+# What the block using ActivityAuthoringMixin provides (tests/xblock/test_block_structure.py checks it does).
+HOST_PROVIDES = (
+    'apply_settings', 'individual_learner_state', 'js_catalog_url', 'learner_page', 'render_template',
+    'resource_string', 'settings_bucket', 'shown_display_name',
+)
+
+
 class ActivityAuthoringMixin:
     """Studio editing, preview, validation and OLX for SkillsLabActivityBlock."""
 

@@ -34,6 +34,13 @@ class ShownActivity:
     text: str
 
 
+# What the block using ActivityChoiceMixin provides (tests/xblock/test_block_structure.py checks it does).
+HOST_PROVIDES = (
+    '_check_can_change', 'catalogue', 'document_ref', 'learner_id', 'learner_state', 'save_shared',
+    'shared_learner_state',
+)
+
+
 class ActivityChoiceMixin:
     """The learner's (or partnership's) pick of the activity, for SkillsLabActivityBlock."""
 

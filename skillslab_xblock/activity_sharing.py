@@ -22,6 +22,14 @@ from skillslab_xblock.support.rendering import dom_id_of
 WORKSHEET = "worksheet"
 
 
+# What the block using SharedWorksheetMixin provides (tests/xblock/test_block_structure.py checks it does).
+HOST_PROVIDES = (
+    '_check_can_change', '_cleaned', '_require_complete', 'deadline_passed', 'document_ref', 'feedback_of',
+    'history_rows', 'individual_learner_state', 'learner_id', 'publish_submission', 'restore_shared',
+    'save_shared', 'step_title',
+)
+
+
 class SharedWorksheetMixin:
     """Partnership worksheets for SkillsLabActivityBlock (``collaboration_mode == "shared"``)."""
 
