@@ -43,7 +43,7 @@ from workbench import scenarios as wb_scenarios  # noqa: E402
 from workbench.runtime import WorkbenchRuntime  # noqa: E402
 
 from skillslab_xblock.scenarios import activity_olx  # noqa: E402
-from tests.conftest import COMPLETE_WORKSHEET  # noqa: E402
+from tests.harness import COMPLETE_WORKSHEET  # noqa: E402
 
 NSS_ITEMS = [
     "I am satisfied with taking part in the course.",

@@ -47,7 +47,7 @@ from etwinning_plugin import api  # noqa: E402
 from etwinning_plugin.models import PartnershipCard  # noqa: E402
 from skillslab_xblock.domain.taxonomy import default_taxonomy  # noqa: E402
 from skillslab_xblock.scenarios import activity_olx  # noqa: E402
-from tests.conftest import make_partnership  # noqa: E402
+from tests.harness import make_partnership  # noqa: E402
 
 COURSE = "bench-course"
 

@@ -51,6 +51,7 @@ from etwinning_plugin.models import CompletionFact, EnrollmentFact, OutboxRecord
 from etwinning_plugin.reporting import outbox  # noqa: E402
 from etwinning_plugin.reporting.facts import record_pending_events  # noqa: E402
 from etwinning_plugin.reports.figures import course_figures  # noqa: E402
+from tests.harness import only_plugin_apps  # noqa: E402
 
 COURSE = CourseKey.from_string("course-v1:NSS+Bench+2027")
 
@@ -76,7 +77,8 @@ def bench_events(count: int) -> tuple[float, float]:
     import tests.celery_app  # noqa: F401, PLC0415 - the Celery app the receiver schedules with
 
     settings.ETWINNING_RECORD_EVENTS_IN_WORKER = True
-    connect_plugin_receivers("lms.djangoapp")
+    with only_plugin_apps("etwinning_plugin"):  # edx-completion, installed for the tests, needs edx-platform
+        connect_plugin_receivers("lms.djangoapp")
     signals.COURSE_ENROLLMENT_CHANGED.disconnect(dispatch_uid="etwinning_plugin.course_enrollment_changed")
 
     def one_insert(enrollment=None, metadata=None, **kwargs):

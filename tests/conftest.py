@@ -1,26 +1,13 @@
 import pytest
 
 from skillslab_xblock.scenarios import activity_olx
-from tests.harness import COMPLETE_WORKSHEET, WorkbenchScenario
+from tests.harness import COMPLETE_WORKSHEET, WorkbenchScenario, only_plugin_apps
 
 
 @pytest.fixture(scope="session", autouse=True)
 def only_this_bundles_plugin_app():
-    """
-    The plugin apps found through the installed entry points, less the others installed for the tests
-    (edx-completion is an LMS plugin app too, and its receivers and URLs need edx-platform's modules).
-    """
-    from edx_django_utils.plugins.registry import DjangoAppRegistry
-
-    found = DjangoAppRegistry.get_available_plugins.__func__
-
-    def ours(cls, project_type):
-        plugins = found(cls, project_type)
-        assert "etwinning_plugin" in plugins
-        return {name: app for name, app in plugins.items() if name == "etwinning_plugin"}
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(DjangoAppRegistry, "get_available_plugins", classmethod(ours))
+    """Only etwinning_plugin among the installed plugin apps (see ``only_plugin_apps``)."""
+    with only_plugin_apps("etwinning_plugin"):
         yield
 
 

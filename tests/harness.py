@@ -12,6 +12,7 @@ the workbench's handler URLs. Published events are read from the workbench runti
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import logging
@@ -103,6 +104,30 @@ def published_events(caplog) -> list[tuple[str, dict]]:
 
 def capture_events(caplog) -> None:
     caplog.set_level(logging.INFO, logger="workbench.runtime")
+
+
+@contextlib.contextmanager
+def only_plugin_apps(*names: str):
+    """
+    The platform's plugin discovery (edx-django-utils) limited to ``names``: other plugin apps
+    installed for the tests (edx-completion is an LMS plugin app too) need edx-platform's modules.
+    """
+    from edx_django_utils.plugins.registry import DjangoAppRegistry  # noqa: PLC0415
+
+    found = DjangoAppRegistry.get_available_plugins.__func__
+
+    def ours(cls, project_type):
+        return {name: app for name, app in found(cls, project_type).items() if name in names}
+
+    original = vars(DjangoAppRegistry).get("get_available_plugins")  # None: inherited from PluginManager
+    DjangoAppRegistry.get_available_plugins = classmethod(ours)
+    try:
+        yield
+    finally:
+        if original is None:
+            del DjangoAppRegistry.get_available_plugins
+        else:
+            DjangoAppRegistry.get_available_plugins = original
 
 
 def handle(block, handler: str, body: dict):
