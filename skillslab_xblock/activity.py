@@ -83,7 +83,6 @@ class SkillsLabActivityBlock(SharedWorksheetMixin, ActivityChoiceMixin, Collabor
     raw_earned = Float(scope=Scope.user_state, default=None)
     raw_possible = Float(scope=Scope.user_state, default=None)
 
-    editable_fields = ()  # Studio uses the block's own editor (activity_authoring), not the generic one
 
     # --- grading (XBlock's ScorableXBlockMixin, so that instructors can rescore and override) ------
     #

@@ -25,8 +25,9 @@ from skillslab_xblock.domain.taxonomy import (
     sample_catalogue,
 )
 from skillslab_xblock.support import olx
+from skillslab_xblock.support.base import SettingsOLXMixin
 from skillslab_xblock.support.handlers import RequestRejected, author_json_handler
-from skillslab_xblock.support.i18n import N_, BlockTranslator, runtime_language
+from skillslab_xblock.support.i18n import N_
 from skillslab_xblock.support.settings_form import SettingsForm
 from skillslab_xblock.support.values import editor_datetime, editor_number
 
@@ -46,8 +47,14 @@ HOST_PROVIDES = (
 )
 
 
-class ActivityAuthoringMixin:
-    """Studio editing, preview, validation and OLX for SkillsLabActivityBlock."""
+class ActivityAuthoringMixin(SettingsOLXMixin):
+    """
+    Studio editing, preview, validation and OLX for SkillsLabActivityBlock: its own editor (the
+    catalogue's choices), and SettingsOLXMixin's save and OLX with the activity's layout (long texts
+    as child elements, lists space-separated).
+    """
+
+    editable_fields = EDITABLE
 
     # --- catalogue -------------------------------------------------------------------------------
 
@@ -118,12 +125,6 @@ class ActivityAuthoringMixin:
 
     # --- handlers --------------------------------------------------------------------------------
 
-    @author_json_handler
-    def studio_submit(self, data: dict, suffix: str = "") -> dict:
-        """Save the author's settings; every field is validated and a rejected save changes nothing."""
-        self.apply_settings(self.clean_settings(data))
-        return {"result": "success"}
-
     @author_json_handler(max_bytes=MAX_CATALOGUE_BYTES + 64 * 1024)
     def load_catalogue(self, data: dict, suffix: str = "") -> dict:
         """Validate a catalogue the author brings (JSON text) and return its choices; nothing is stored."""
@@ -172,45 +173,26 @@ class ActivityAuthoringMixin:
 
     # --- OLX -------------------------------------------------------------------------------------
 
+    def clean_imported_settings(self, data: dict) -> dict:
+        """An imported block may still be empty (a block just added to a course is)."""
+        return self.clean_settings(data, require_content=False)
+
     @classmethod
-    def parse_xml(cls, node, runtime, keys):
-        """Build the block from its OLX, refusing DOCTYPEs and entities and validating every value."""
-        gettext = BlockTranslator(runtime_language(None)).gettext  # Studio's import runs in a request
-        try:
-            olx.assert_safe(node)
-        except olx.OLXRejected as rejected:
-            raise olx.OLXRejected(rejected.message, gettext, **rejected.params) from rejected
-        block = runtime.construct_xblock_from_class(cls, keys)
+    def olx_data(cls, node) -> dict:
+        """Scalar settings from the attributes (lists space-separated), long texts from child elements."""
         data = {}
         for name in OLX_ATTRIBUTES:
             raw = node.get(name)
-            if raw is None:
-                continue
-            if name in ("skills", "required_steps"):
-                data[name] = [v for v in raw.split() if v]
-            else:
-                data[name] = raw
+            if raw is not None:
+                data[name] = [v for v in raw.split() if v] if name in ("skills", "required_steps") else raw
         for name in OLX_TEXT_CHILDREN:
             value = olx.child_text(node, name)
             if value is not None:
                 data[name] = value
-        try:
-            values = block.clean_settings(data, require_content=False)
-        except RequestRejected as rejected:
-            details = "; ".join(f"{k}: {v}" for k, v in rejected.field_errors.items())
-            raise olx.OLXRejected(N_("The activity's OLX has invalid values: {details}"), gettext,
-                                  details=details) from rejected
-        for name, value in values.items():
-            setattr(block, name, value)
-        olx.read_other_fields(block, node, EDITABLE, gettext)
-        return block
+        return data
 
-    def add_xml_to_node(self, node):
-        """
-        Export: scalar settings as attributes, long texts as child elements (Greek kept as is), then
-        every other field set on the block (the platform's mixins') as XBlock writes it.
-        """
-        node.tag = self.scope_ids.block_type
+    def add_settings_to_node(self, node) -> None:
+        """Scalar settings as attributes, long texts as child elements (Greek kept as is)."""
         for name in OLX_ATTRIBUTES:
             if not self.fields[name].is_set_on(self):
                 continue
@@ -227,4 +209,3 @@ class ActivityAuthoringMixin:
                 node.set(name, value)
         for name in OLX_TEXT_CHILDREN:
             olx.add_text_child(node, name, getattr(self, name))
-        olx.write_other_fields(self, node, EDITABLE)

@@ -119,7 +119,7 @@ def test_invalid_values_are_reported_wholly_in_the_authors_language(db):
     with translation.override("el"), pytest.raises(OLXRejected) as refused:
         runtime.parse_xml_string('<skillslab_activity weight="a lot"/>')
     message = str(refused.value)
-    assert message.startswith("Το OLX της δραστηριότητας περιέχει μη έγκυρες τιμές: weight: ")
+    assert message.startswith("Το OLX του στοιχείου περιέχει μη έγκυρες τιμές: weight: ")
     assert "invalid values" not in message and "weight" in message
 
 
