@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from . import reporting
 from .api.partnerships import hand_over_ownership
 from .models import (
     CompletionFact,
@@ -41,7 +42,6 @@ from .models import (
 )
 from .reporting import contract, records
 from .reporting.facts import record_pending_events
-from .reporting.outbox import queue
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ def retire(user_id: str) -> str:
         PlatformEventReceipt.objects.filter(payload__user_id=user_id).update(payload={})
         if contract.reporting_configured():
             _redact_outbox(contract.pseudonym(user_id), contract.pseudonym(token))
-            queue(records.retirement.build(user_id, occurred_at=timezone.now()))
+            reporting.emit("retirement", user_id, occurred_at=timezone.now())
         PartnershipCard.objects.filter(learner_id=user_id).delete()
         EtwinningRegistration.objects.filter(learner_id=user_id).delete()
         Invitation.objects.filter(from_id=user_id).delete()
