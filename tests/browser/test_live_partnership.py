@@ -46,7 +46,9 @@ def test_an_invitation_and_its_acceptance_reach_open_pages(live_server, browser,
     luis.locator(f"#{partners_id} [data-section='partnership']").filter(
         has_text="1st Primary School of Patras").wait_for(timeout=10000)
     for page in (anna, luis):
-        page.wait_for_function(f"!document.getElementById('{step_id}-goal-shared_goal').disabled", timeout=10000)
+        # :disabled, not .disabled: the input is disabled by its fieldset, its own property stays false
+        page.wait_for_function(f"!document.getElementById('{step_id}-goal-shared_goal').matches(':disabled')",
+                               timeout=10000)
         assert page.locator(f"#{step_id} [data-needs-partnership]").is_hidden()
     anna.locator(f"#{step_id}-goal-shared_goal").fill("Compare our rivers")
     anna.locator(f"#{step_id} .skl-title").click()
