@@ -369,6 +369,21 @@ class OutboxRecord(models.Model):
         return f"{self.record_type} {self.idempotency_key} ({self.state})"
 
 
+class DeliveryHealth(models.Model):
+    """
+    Whether the NSS is answering (one row): since when it has not, how many probes failed, and when
+    the next probe goes. During an outage one record at a time probes the NSS, and the others wait
+    untried; the first success brings everything waiting forward.
+    """
+
+    failing_since = models.DateTimeField(null=True, blank=True)
+    failures = models.PositiveIntegerField(default=0)
+    next_probe_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"NSS failing since {self.failing_since}" if self.failing_since else "NSS answering"
+
+
 class SurveySummaryMark(models.Model):
     """
     What the last ``survey_summary`` record queued for a survey covered (its newest answer row) and

@@ -11,7 +11,7 @@ from django.core.cache import cache
 
 from .notifications import send_notice
 from .reporting.facts import prune_recorded_events, record_pending_events
-from .reporting.outbox import deliver_all, prune_delivered_records
+from .reporting.outbox import deliver_all, next_run_at, prune_delivered_records
 from .reporting.summaries import queue_survey_summaries
 
 log = logging.getLogger(__name__)
@@ -25,20 +25,25 @@ def deliver_pending_reports() -> dict:
     surveys' summaries that are due, then send every due record in batches; what fails
     waits for its back-off (or the next run). A survey whose new answers wait for the summary
     interval gets a run of its own at the time its summary is due, so the last answers are not
-    left unsummarised when no other record comes to start a run.
+    left unsummarised when no other record comes to start a run; records still waiting (a retry, or
+    the next probe of an NSS that is not answering) get one at the time they are due.
     """
     recorded = record_pending_events()
     summaries = queue_survey_summaries()
-    if summaries.next_due is not None and cache.add(
-            f"etwinning_plugin:summary-run:{int(summaries.next_due.timestamp())}", 1,
-            timeout=int(settings.ETWINNING_SURVEY_SUMMARY_INTERVAL) + 60):
-        deliver_pending_reports.apply_async(eta=summaries.next_due)  # one follow-up per due time, not per run
+    _follow_up(summaries.next_due, "summary", int(settings.ETWINNING_SURVEY_SUMMARY_INTERVAL) + 60)
     outcome = deliver_all()
+    _follow_up(next_run_at(), "delivery", int(settings.ETWINNING_OUTAGE_PROBE_MAX) + 60)
     prune_recorded_events()
     prune_delivered_records()
     if outcome.sent or recorded:
         log.info("eTwinning: %d events recorded; NSS delivery: %s", recorded, asdict(outcome))
     return {"recorded": recorded, **asdict(outcome)}
+
+
+def _follow_up(when, kind: str, timeout: int) -> None:
+    """One run at ``when`` (not one per run that asks: an atomic ``cache.add`` decides)."""
+    if when is not None and cache.add(f"etwinning_plugin:{kind}-run:{int(when.timestamp())}", 1, timeout=timeout):
+        deliver_pending_reports.apply_async(eta=when)
 
 
 @shared_task(name="etwinning_plugin.send_partnership_notice", ignore_result=True, soft_time_limit=60,

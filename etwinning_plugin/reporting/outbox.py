@@ -6,9 +6,13 @@ jitter (honouring ``Retry-After``), a dead-letter state, and replay.
 How an answer is taken, per batch (the NSS answers for the whole batch):
 
 - 2xx, or 409 (the NSS already has these keys): delivered;
-- 408, 425, 429 and 5xx, a timeout or a connection error: tried again later, after
-  ``min(base * 2**attempts, cap)`` seconds with up to 25% jitter, or ``Retry-After`` when the NSS
-  gives one; a record older than ETWINNING_MAX_RECORD_AGE (default three days) becomes dead instead;
+- 408, 425, 429 and 5xx, a timeout or a connection error: the NSS is not answering (an outage). From
+  then on one record at a time probes it, after ``min(base * 2**failures, ETWINNING_OUTAGE_PROBE_MAX)``
+  seconds with up to 25% jitter, or ``Retry-After`` when the NSS gives one; every other record waits,
+  untried, so an outage spends no tries on records that were never sent. The first batch the NSS
+  takes again ends the outage and brings everything waiting forward: a day down is caught up within
+  minutes (``DeliveryHealth`` keeps the state). A record older than ETWINNING_MAX_RECORD_AGE
+  (default three days) becomes dead instead of being tried again;
 - any other 4xx: dead at once (the NSS refused the batch; retrying cannot help), the answer kept.
 
 Claiming a batch takes the due rows with a row lock (``SKIP LOCKED`` where the database has it), so
@@ -23,7 +27,7 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 import requests
@@ -33,7 +37,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ..models import OutboxRecord
+from ..models import DeliveryHealth, OutboxRecord
 from . import contract
 
 log = logging.getLogger(__name__)
@@ -104,6 +108,24 @@ def retry_after(response: requests.Response | None) -> float | None:
         return None
 
 
+def _health() -> DeliveryHealth:
+    """The one DeliveryHealth row, locked for the caller's transaction."""
+    health = DeliveryHealth.objects.select_for_update().filter(pk=1).first()
+    return health or DeliveryHealth.objects.create(pk=1)
+
+
+def next_run_at() -> datetime | None:
+    """When a delivery run has something to do next: the next probe in an outage, else the first record due."""
+    first = OutboxRecord.objects.filter(state=OutboxRecord.PENDING).order_by("next_attempt_at") \
+        .values_list("next_attempt_at", flat=True).first()
+    if first is None:
+        return None
+    health = DeliveryHealth.objects.filter(pk=1).first()
+    if health is not None and health.failing_since and health.next_probe_at:
+        return max(first, health.next_probe_at)
+    return first
+
+
 def _claim(batch_size: int) -> list[OutboxRecord]:
     due = OutboxRecord.objects.select_for_update(skip_locked=connection.features.has_select_for_update_skip_locked) \
         .filter(state=OutboxRecord.PENDING, next_attempt_at__lte=timezone.now()).order_by("next_attempt_at", "id")
@@ -120,7 +142,10 @@ def deliver_once(batch_size: int | None = None, session: requests.Session | None
         return BatchOutcome(0, 0, 0, 0)
     batch_size = batch_size or settings.ETWINNING_BATCH_SIZE
     with transaction.atomic():
-        records = _claim(batch_size)
+        health = _health()
+        if health.failing_since and health.next_probe_at and timezone.now() < health.next_probe_at:
+            return BatchOutcome(0, 0, 0, 0)  # an outage: nothing is tried before the next probe
+        records = _claim(1 if health.failing_since else batch_size)
         if not records:
             return BatchOutcome(0, 0, 0, 0)
         # Push the claimed rows into the future while the request is out, so a crashed worker's batch
@@ -168,14 +193,43 @@ def _settle(records: list[OutboxRecord], response: requests.Response | None, err
                 record.state = OutboxRecord.DEAD
                 dead += 1
             else:
-                wait = retry_after(response) if status in (429, 503) else None
-                record.next_attempt_at = now + timedelta(seconds=wait if wait is not None else backoff(record.attempts))
                 retried += 1
             record.save(update_fields=["attempts", "last_status", "last_error", "state", "delivered_at",
                                        "next_attempt_at"])
+        _note_health(now, response, answered=delivered + dead > 0, retried=[r for r in records if
+                                                                            r.state == OutboxRecord.PENDING])
     if status is None or status >= 300:
         log.warning("NSS delivery: batch of %d answered %s", len(records), status or error)
     return BatchOutcome(len(records), delivered, retried, dead)
+
+
+def _note_health(now: datetime, response, *, answered: bool, retried: list[OutboxRecord]) -> None:
+    """
+    After a batch: the NSS answering ends an outage and brings every record waiting forward; the NSS
+    not answering starts or prolongs one, and the records of the batch wait for the next probe.
+    """
+    health = _health()
+    if answered:
+        if health.failing_since:
+            OutboxRecord.objects.filter(state=OutboxRecord.PENDING, next_attempt_at__gt=now).update(next_attempt_at=now)
+            health.failing_since, health.failures, health.next_probe_at = None, 0, None
+            health.save()
+        return
+    if not retried:
+        return
+    health.failures += 1
+    health.failing_since = health.failing_since or now
+    wait = retry_after(response) if response is not None and response.status_code in (429, 503) else None
+    health.next_probe_at = now + timedelta(seconds=wait if wait is not None else probe_delay(health.failures))
+    health.save()
+    OutboxRecord.objects.filter(pk__in=[r.pk for r in retried]).update(next_attempt_at=health.next_probe_at)
+
+
+def probe_delay(failures: int, rng: random.Random | None = None) -> float:
+    """Seconds before the next probe of an NSS that is not answering: exponential, capped low, jittered."""
+    base = settings.ETWINNING_RETRY_BASE_DELAY
+    delay = min(base * 2 ** max(failures - 1, 0), settings.ETWINNING_OUTAGE_PROBE_MAX)
+    return delay * (1 + (rng or random).random() * 0.25)
 
 
 def deliver_all(max_batches: int = 1000, session: requests.Session | None = None,

@@ -40,6 +40,8 @@ SETTINGS: dict[str, Setting] = {
     "ETWINNING_RETRY_BASE_DELAY": Setting(
         30, "seconds before the first retry; doubles per attempt up to six hours, with jitter",
         "ETWINNING_RETRY_BASE_DELAY"),
+    "ETWINNING_OUTAGE_PROBE_MAX": Setting(
+        300, "seconds at most between two probes of an NSS that is not answering (one record each)"),
     "ETWINNING_MAX_RECORD_AGE": Setting(
         3 * 24 * 3600, "seconds (three days) after which an undelivered record becomes a dead letter",
         "ETWINNING_MAX_RECORD_AGE"),

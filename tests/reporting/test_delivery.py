@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from etwinning_plugin.models import OutboxRecord
+from etwinning_plugin.models import DeliveryHealth, OutboxRecord
 from etwinning_plugin.reporting import outbox
 from reference_receiver.models import ReceivedRecord
 from tests.reporting.conftest import enrol
@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def make_due() -> None:
+    """Time passes: every waiting record, and the next probe of an NSS that was not answering, are due."""
     OutboxRecord.objects.filter(state=OutboxRecord.PENDING).update(next_attempt_at=timezone.now())
+    DeliveryHealth.objects.filter(next_probe_at__isnull=False).update(next_probe_at=timezone.now())
 
 
 def test_records_arrive_signed_in_batches_and_once(nss):
@@ -35,7 +37,7 @@ def test_records_arrive_signed_in_batches_and_once(nss):
     assert ReceivedRecord.objects.count() == 10 and ReceivedRecord.objects.filter(deliveries=2).count() == 1
 
 
-def test_server_errors_and_timeouts_are_retried_with_back_off(nss):
+def test_server_errors_and_timeouts_start_an_outage_probed_one_record_at_a_time(nss):
     enrol(3)
     nss.NSS_RECEIVER_FAULTS = [500, "timeout"]
     first = outbox.deliver_once()
@@ -43,11 +45,13 @@ def test_server_errors_and_timeouts_are_retried_with_back_off(nss):
     record = OutboxRecord.objects.first()
     assert record.last_status == 500 and record.attempts == 1
     assert record.next_attempt_at > timezone.now() + timedelta(seconds=25)  # 30 s back-off, with jitter
+    assert outbox.deliver_once().sent == 0  # nothing is tried before the probe
     make_due()
     second = outbox.deliver_once()
-    assert second.retried == 3 and OutboxRecord.objects.first().last_error == "ReadTimeout"
+    assert (second.sent, second.retried) == (1, 1)  # the probe: one record
+    assert OutboxRecord.objects.filter(last_error="ReadTimeout").count() == 1
     make_due()
-    assert outbox.deliver_once().delivered == 3
+    assert outbox.deliver_all().delivered == 3  # the probe gets through, and the others follow at once
     assert ReceivedRecord.objects.count() == 3
 
 
