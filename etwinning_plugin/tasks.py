@@ -12,7 +12,7 @@ from django.core.cache import cache
 from .notifications import send_notice
 from .reporting.facts import prune_recorded_events, record_pending_events
 from .reporting.outbox import deliver_all, next_run_at, prune_delivered_records
-from .reporting.summaries import queue_survey_summaries
+from .reporting.summaries import queue_site_summary, queue_survey_summaries
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,7 @@ def deliver_pending_reports() -> dict:
     """
     recorded = record_pending_events()
     summaries = queue_survey_summaries()
+    queue_site_summary()
     _follow_up(summaries.next_due, "summary", int(settings.ETWINNING_SURVEY_SUMMARY_INTERVAL) + 60)
     outcome = deliver_all()
     _follow_up(next_run_at(), "delivery", int(settings.ETWINNING_OUTAGE_PROBE_MAX) + 60)

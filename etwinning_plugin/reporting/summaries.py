@@ -23,11 +23,13 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from ..models import SurveyAnswer, SurveyResponse, SurveySummaryMark
+from ..models import OutboxRecord, SurveyAnswer, SurveyResponse, SurveySummaryMark
+from ..reports.figures import figures
+from ..reports.scopes import Scope, school_year_of
 from ..reports.surveys import answered_item_keys, tallies
 from . import contract
 from .outbox import queue
-from .records import survey_summary
+from .records import site_summary, survey_summary
 
 
 @dataclass(frozen=True)
@@ -79,3 +81,23 @@ def _summary(usage_key: str, now: datetime) -> dict:
              for item in counted.items]
     return survey_summary.build(course_key, usage_key, responses=counted.responses, items=items,
                                           occurred_at=now)
+
+
+def queue_site_summary(*, school_year: str = "", interval: float | None = None, now: datetime | None = None) -> bool:
+    """
+    Queue the site's ``site_summary`` for a school year (the current one unless named), at most once
+    per ETWINNING_SITE_SUMMARY_INTERVAL (a day by default: the figures are a handful of aggregate
+    queries, too many to count on every delivery run). Unchanged figures make the same record, which
+    the outbox holds once. Returns whether a summary was counted.
+    """
+    if not contract.reporting_configured():
+        return False
+    now = now or timezone.now()
+    school_year = school_year or school_year_of(now)
+    interval = timedelta(seconds=settings.ETWINNING_SITE_SUMMARY_INTERVAL if interval is None else interval)
+    last = OutboxRecord.objects.filter(record_type=site_summary.TYPE, created_at__gt=now - interval,
+                                       payload__school_year=school_year).exists() if interval else False
+    if last:
+        return False
+    queue(site_summary.build(school_year, figures(Scope(school_year=school_year)), occurred_at=now))
+    return True

@@ -1,6 +1,7 @@
 """
-The course figures in the NSS's own shape ("the MOOC in numbers"), computed by SQL aggregation:
-a handful of COUNT queries whatever the size of the course, never a learner loaded into Python.
+The figures in the NSS's own shape ("the MOOC in numbers") for a run, a course, a school year or
+the site (``scopes.Scope``), computed by SQL aggregation: a handful of COUNT queries whatever the
+size, never a learner loaded into Python, each teacher counted once across runs.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from ..models import (
     SurveyResponse,
 )
 from . import registrations
+from .scopes import Scope
 
 POSITIVE = (4, 5)
 
@@ -29,52 +31,76 @@ def percent(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 2) if whole else None
 
 
-def active_learners(course_key: str) -> int:
+def _enrolled(scope: Scope):
+    """Active enrolments in scope; in a school year, those whose enrolment (else last change) falls in it."""
+    dated = scope.dated("enrolled_at") | (Q(enrolled_at__isnull=True) & scope.dated("updated_at")) \
+        if scope.school_year else Q()
+    return EnrollmentFact.objects.filter(scope.courses(), dated, is_active=True)
+
+
+def active_learners(scope: Scope) -> int:
     """
-    Enrolled learners who did something the platform or the blocks recorded: a grade or passing
-    status (the platform writes a grade summary at a learner's first graded submission), a
-    submitted step, a change to a shared worksheet, a survey answer, a registration, or a
-    partnership card. Each source is a subquery the database evaluates once (IN) or by index
-    (EXISTS on the completion facts' unique key), so the count stays in SQL at a million enrolments.
+    Enrolled learners (each counted once, whatever the number of runs) who did something the
+    platform or the blocks recorded in scope: a grade or passing status (the platform writes a grade
+    summary at a learner's first graded submission), a submitted step, a change to a shared
+    worksheet, a survey answer, a registration, or a partnership card. Each source is a subquery the
+    database evaluates once (IN) or by index (EXISTS), so the count stays in SQL at a million enrolments.
     """
     sources = [
-        StepSubmission.objects.filter(course_key=course_key).values("submitted_by"),
-        DocumentRevision.objects.filter(document__course_key=course_key).values("author_id"),
-        SurveyResponse.objects.filter(course_key=course_key, learner_id__isnull=False).values("learner_id"),
-        SurveyParticipation.objects.filter(course_key=course_key).values("learner_id"),
-        EtwinningRegistration.objects.filter(course_key=course_key).values("learner_id"),
-        PartnershipCard.objects.filter(course_key=course_key).values("learner_id"),
+        StepSubmission.objects.filter(scope.of(date_field="submitted_at")).values("submitted_by"),
+        DocumentRevision.objects.filter(scope.of("document__course_key", "created_at")).values("author_id"),
+        SurveyResponse.objects.filter(scope.of(date_field="submitted_at"), learner_id__isnull=False)
+        .values("learner_id"),
+        SurveyParticipation.objects.filter(scope.of(date_field="submitted_at")).values("learner_id"),
+        EtwinningRegistration.objects.filter(scope.of(date_field="created_at")).values("learner_id"),
+        PartnershipCard.objects.filter(scope.of(date_field="created_at")).values("learner_id"),
     ]
-    did_something = Q(Exists(CompletionFact.objects.filter(course_key=course_key, user_id=OuterRef("user_id"))))
+    did_something = Q(Exists(CompletionFact.objects.filter(course_key=OuterRef("course_key"),
+                                                           user_id=OuterRef("user_id"))))
     for source in sources:
         did_something |= Q(user_id__in=source)
-    return EnrollmentFact.objects.filter(course_key=course_key, is_active=True).filter(did_something).count()
+    return _enrolled(scope).filter(did_something).values("user_id").distinct().count()
 
 
-def course_figures(course_key: str) -> dict:
-    enrollments = EnrollmentFact.objects.filter(course_key=course_key).aggregate(
-        enrolled=Count("id", filter=Q(is_active=True)), ever_enrolled=Count("id"))
-    completed = CompletionFact.objects.filter(course_key=course_key).filter(
-        Q(is_passing=True) | Q(certificate_status="downloadable")).count()
-    new = registrations.counts(course_key)
-    survey_rows = SurveyAnswer.objects.filter(response__course_key=course_key) \
-        .values("item_key").annotate(answered=Count("id"), positive=Count("id", filter=Q(value__in=POSITIVE))) \
-        .order_by("item_key")
+def _completed(scope: Scope) -> int:
+    """Learners (once each) who passed, or got a certificate, in scope."""
+    passed = Q(is_passing=True) & (scope.dated("passed_at") if scope.school_year else Q())
+    certified = Q(certificate_status="downloadable") & (scope.dated("updated_at") if scope.school_year else Q())
+    return CompletionFact.objects.filter(scope.courses()).filter(passed | certified) \
+        .values("user_id").distinct().count()
+
+
+def figures(scope: Scope) -> dict:
+    """The figures of a scope (a run, a course, a school year, the site), each teacher counted once."""
+    enrolled = _enrolled(scope).values("user_id").distinct().count()
+    ever = EnrollmentFact.objects.filter(scope.courses()).values("user_id").distinct().count()
+    completed = _completed(scope)
+    new = registrations.counts_in(scope)
+    answers = SurveyAnswer.objects.filter(scope.of("response__course_key", "response__submitted_at"))
+    survey_rows = answers.values("item_key").annotate(
+        answered=Count("id"), positive=Count("id", filter=Q(value__in=POSITIVE))).order_by("item_key")
     return {
-        "course_id": course_key,
-        "enrolled": enrollments["enrolled"],
-        "ever_enrolled": enrollments["ever_enrolled"],
-        "active": active_learners(course_key),
+        **({"course_id": scope.run} if scope.run and not scope.school_year else {"scope": scope.label,
+                                                                                  "course": scope.course or scope.run,
+                                                                                  "school_year": scope.school_year}),
+        "enrolled": enrolled,
+        "ever_enrolled": ever,
+        "active": active_learners(scope),
         "completed": completed,
-        "completion_rate": percent(completed, enrollments["enrolled"]),
+        "completion_rate": percent(completed, enrolled),
         "new_etwinning_teachers": new.new_teachers,
         "new_etwinning_schools": new.new_schools,
         "survey": {
-            "responses": SurveyResponse.objects.filter(course_key=course_key).count(),
+            "responses": SurveyResponse.objects.filter(scope.of(date_field="submitted_at")).count(),
             "items": [{"key": row["item_key"], "answered": row["answered"], "positive": row["positive"],
                        "percent_positive": percent(row["positive"], row["answered"])} for row in survey_rows],
         },
     }
+
+
+def course_figures(course_key: str) -> dict:
+    """One course run's figures (the NSS's "MOOC in numbers")."""
+    return figures(Scope(run=course_key))
 
 
 def figures_csv_rows(figures: dict) -> list[list]:

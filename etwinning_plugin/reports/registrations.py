@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 
 from ..models import EtwinningRegistration
+from .scopes import Scope
 
 
 @dataclass(frozen=True)
@@ -25,11 +26,21 @@ def school_key(code: str, name: str, region: str) -> str:
 
 
 def counts(course_key: str) -> RegistrationCounts:
-    rows = EtwinningRegistration.objects.filter(course_key=course_key)
+    """One course run's registrations in numbers."""
+    return counts_in(Scope(run=course_key))
+
+
+def counts_in(scope: Scope) -> RegistrationCounts:
+    """
+    The registrations of a scope in numbers: a teacher counted once however many runs they declared
+    in, a school once however it was typed (its code where given, compared in SQL; else its name and
+    region, folded).
+    """
+    rows = EtwinningRegistration.objects.filter(scope.of(date_field="created_at"))
     totals = rows.aggregate(
-        registrations=Count("id"),
-        new_teachers=Count("id", filter=Q(teacher_registered_during_course=True)),
-        consents=Count("id", filter=Q(consent_to_share_profile=True)),
+        registrations=Count("learner_id", distinct=True),
+        new_teachers=Count("learner_id", distinct=True, filter=Q(teacher_registered_during_course=True)),
+        consents=Count("learner_id", distinct=True, filter=Q(consent_to_share_profile=True)),
     )
     # Distinct schools: codes are compared in SQL; schools without a code by name and region.
     new = rows.filter(school_registered_during_course=True)

@@ -25,11 +25,17 @@ def is_course_staff(user, course_key: CourseKey) -> bool:
     return bool(check(user, course_key))
 
 
+def is_nss_staff(user) -> bool:
+    """Global staff, and the members of the NSS staff group: they read every course and the site."""
+    return bool(user and user.is_authenticated and (user.is_staff or user.groups.filter(name=NSS_STAFF_GROUP)
+                                                    .exists()))
+
+
 def can_read_course_figures(user, course_key: CourseKey | str) -> bool:
     """Global staff, members of the NSS staff group, and the course's own staff (a malformed key: no)."""
     if not user or not user.is_authenticated:
         return False
-    if user.is_staff or user.groups.filter(name=NSS_STAFF_GROUP).exists():
+    if is_nss_staff(user):
         return True
     try:
         key = course_key if isinstance(course_key, CourseKey) else CourseKey.from_string(str(course_key))
@@ -45,3 +51,12 @@ class CanReadCourseFigures(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return can_read_course_figures(request.user, view.kwargs.get("course_id", ""))
+
+
+class IsNssStaff(BasePermission):
+    """Figures beyond one course run (a course's runs, a school year, the site): the NSS's staff only."""
+
+    message = "Only the NSS's staff can read figures beyond one course run."
+
+    def has_permission(self, request, view) -> bool:
+        return is_nss_staff(request.user)

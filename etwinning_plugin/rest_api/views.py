@@ -15,8 +15,9 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..reports.figures import course_figures, figures_csv_rows
-from .permissions import CanReadCourseFigures
+from ..reports.figures import course_figures, figures, figures_csv_rows
+from ..reports.scopes import ScopeError, scope_of
+from .permissions import CanReadCourseFigures, IsNssStaff
 
 
 class FiguresCSVRenderer(BaseRenderer):
@@ -60,6 +61,34 @@ class CourseFiguresView(APIView):
         if request.accepted_renderer.format == "csv":
             response["Content-Disposition"] = 'attachment; filename="course-figures.csv"'
         return response
+
+
+class SiteFiguresView(APIView):
+    """
+    ``GET /etwinning/api/v1/figures/?course=NSS+SkillsLabs&school_year=2025-26``: the figures of the
+    whole site, of every run of one course, or of a school year (September to August), each teacher
+    counted once across runs; for the NSS's staff only. The CSV: ``.../figures/csv/``.
+    """
+
+    authentication_classes = CourseFiguresView.authentication_classes
+    permission_classes = (NotJwtRestrictedApplication, IsNssStaff)
+    renderer_classes = (JSONRenderer, FiguresCSVRenderer)
+
+    def get(self, request):
+        try:
+            scope = scope_of(course=request.GET.get("course", ""), school_year=request.GET.get("school_year", ""))
+        except ScopeError as error:
+            return Response({"error": _(str(error))}, status=400)
+        response = Response(figures(scope))
+        if request.accepted_renderer.format == "csv":
+            response["Content-Disposition"] = 'attachment; filename="figures.csv"'
+        return response
+
+
+class SiteFiguresCSV(SiteFiguresView):
+    """``GET /etwinning/api/v1/figures/csv/``: the same figures, always as CSV."""
+
+    renderer_classes = (FiguresCSVRenderer,)
 
 
 class CourseFiguresCSV(CourseFiguresView):

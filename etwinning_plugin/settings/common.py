@@ -53,6 +53,8 @@ SETTINGS: dict[str, Setting] = {
         "ETWINNING_SURVEY_SUMMARY_MINIMUM"),
     # Receivers store each platform event in one INSERT; a Celery worker records its facts and
     # outbox records, asked at most once per ETWINNING_WORKER_DELAY seconds.
+    "ETWINNING_SITE_SUMMARY_INTERVAL": Setting(
+        86400, "seconds at most between two site_summary records of the current school year (the NSS's year figures)"),
     "ETWINNING_RECORD_EVENTS_IN_WORKER": Setting(
         True, "a Celery worker records the platform's events; False (no worker): right after each commit"),
     "ETWINNING_WORKER_DELAY": Setting(

@@ -111,6 +111,7 @@ def test_active_counts_enrolled_learners_who_did_something_here_once():
         SurveyParticipation,
     )
     from etwinning_plugin.reports.figures import active_learners
+    from etwinning_plugin.reports.scopes import Scope
 
     course, now = str(COURSE), timezone.now()
     for n in range(6):
@@ -123,4 +124,4 @@ def test_active_counts_enrolled_learners_who_did_something_here_once():
     PartnershipCard.objects.create(course_key=course, learner_id="2")  # the same learner twice: once
     PartnershipCard.objects.create(course_key="course-v1:NSS+Other+2027", learner_id="3")  # another course
     SurveyParticipation.objects.create(course_key=course, usage_key="s", learner_id="5", submitted_at=now)  # left
-    assert active_learners(course) == 3  # learners 0, 1 and 2; 3 and 4 did nothing here; 5 unenrolled
+    assert active_learners(Scope(run=course)) == 3  # learners 0, 1 and 2; 3 and 4 did nothing here; 5 unenrolled

@@ -132,3 +132,26 @@ def test_a_restricted_applications_jwt_gets_403_even_for_staff(client):
     token = jwt.encode(payload, RSAAlgorithm.from_jwk(settings.JWT_PRIVATE_SIGNING_JWK), algorithm="RS512")
     assert get_with_jwt(client, token).status_code == 403
     assert client.get(URL + "csv/", HTTP_AUTHORIZATION=f"JWT {token}").status_code == 403
+
+
+SITE = "/etwinning/api/v1/figures/"
+
+
+def test_figures_beyond_one_run_are_for_the_nss_staff_only(client):
+    """Anonymous 401, a learner and a course's own staff 403, the NSS's staff 200 (issue 14, point 1)."""
+    from etwinning_plugin.reports.figures import figures
+    from etwinning_plugin.reports.scopes import Scope
+
+    assert client.get(SITE).status_code == 401
+    login(client, "learner")
+    assert client.get(SITE).status_code == 403
+    login(client, "maria")  # staff of one course: not the site's figures
+    assert client.get(SITE).status_code == 403
+    user = login(client, "nss")
+    user.groups.add(Group.objects.get_or_create(name=NSS_STAFF_GROUP)[0])
+    response = client.get(SITE, {"course": "NSS+SkillsLabs", "school_year": "2025-26"})
+    assert response.status_code == 200
+    assert response.json() == figures(Scope(course="NSS+SkillsLabs", school_year="2025-26"))
+    assert client.get(SITE + "csv/").content.decode().startswith("figure,count")
+    refused = client.get(SITE, {"school_year": "2025-2026"}, HTTP_ACCEPT_LANGUAGE="el")
+    assert refused.status_code == 400 and refused.json()["error"].startswith("Ένα σχολικό έτος γράφεται ως 2025-26")

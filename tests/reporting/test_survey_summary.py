@@ -77,7 +77,7 @@ def test_reconcile_brings_every_summary_up_to_date_and_delivery_sends_it(survey,
     answer(survey, "luis", 4)
     out = io.StringIO()
     call_command("etwinning_reconcile", stdout=out, stderr=io.StringIO())
-    assert "(1 survey summaries)" in out.getvalue()
+    assert "(1 survey summaries, 1 site summary of the current school year)" in out.getvalue()
     assert [s["responses"] for s in summaries()] == [1, 2]
     outbox.deliver_all()
     received = ReceivedRecord.objects.filter(record_type="survey_summary").order_by("id")

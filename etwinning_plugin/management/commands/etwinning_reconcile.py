@@ -11,7 +11,7 @@ from etwinning_plugin.reporting import contract
 from etwinning_plugin.reporting.facts import record_pending_events
 from etwinning_plugin.reporting.outbox import queue
 from etwinning_plugin.reporting.records import completion, enrollment
-from etwinning_plugin.reporting.summaries import queue_survey_summaries
+from etwinning_plugin.reporting.summaries import queue_site_summary, queue_survey_summaries
 
 
 class Command(BaseCommand):
@@ -46,9 +46,13 @@ class Command(BaseCommand):
                 queue(completion.from_fact(fact, completion.CERTIFICATE))
             done += 1
             self._progress(done, total)
+        missing = OutboxRecord.objects.count() - before
         summaries = queue_survey_summaries(interval=0)
-        self.stdout.write(f"{total} facts checked; {OutboxRecord.objects.count() - before} missing records queued "
-                          f"({summaries.queued} survey summaries)")
+        site = OutboxRecord.objects.count()
+        queue_site_summary(interval=0)
+        site = OutboxRecord.objects.count() - site
+        self.stdout.write(f"{total} facts checked; {missing} missing records queued ({summaries.queued} survey "
+                          f"summaries, {site} site summary of the current school year)")
 
     def _progress(self, done: int, total: int) -> None:
         if done % 5000 == 0 or done == total:

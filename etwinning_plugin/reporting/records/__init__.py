@@ -14,6 +14,7 @@ from . import (
     enrollment,
     registration,
     retirement,
+    site_summary,
     step_completion,
     survey_response,
     survey_summary,
@@ -21,7 +22,8 @@ from . import (
 from .base import keyed
 
 TYPES: dict[str, ModuleType] = {module.TYPE: module for module in (
-    enrollment, completion, survey_response, survey_summary, registration, step_completion, retirement)}
+    enrollment, completion, survey_response, survey_summary, registration, step_completion, retirement,
+    site_summary)}
 
 
 def build(record_type: str, *args, **facts) -> dict:
