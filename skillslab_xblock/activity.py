@@ -128,7 +128,7 @@ class SkillsLabActivityBlock(SharedWorksheetMixin, ActivityChoiceMixin, Collabor
         return tuple(level.code for level in default_taxonomy().school_levels)
 
     def deadline_passed(self) -> bool:
-        return has_passed(self.deadline)
+        return has_passed(self.learner_deadline(self.deadline))
 
     def learner_state(self) -> dict:
         """What the learner's page (and the mobile apps) need to show their progress."""
@@ -146,7 +146,8 @@ class SkillsLabActivityBlock(SharedWorksheetMixin, ActivityChoiceMixin, Collabor
         """The learner's own worksheet (individual mode)."""
         # Each field read is a trip to the runtime's field data (a database row in the LMS), so
         # every field is read once here.
-        answers, submitted_at, deadline = self.worksheet_answers, self.submitted_at, self.deadline
+        answers, submitted_at = self.worksheet_answers, self.submitted_at
+        deadline = self.learner_deadline(self.deadline)
         submitted_answers = self.submitted_answers if submitted_at else {}
         return {
             "activity_key": self.chosen_activity if self.learner_picks else "",

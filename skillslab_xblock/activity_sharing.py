@@ -63,7 +63,7 @@ class SharedWorksheetMixin:
                 self.learner_key = learner_id
             self.catch_up_completion(document)
         submitted = document.submitted_version is not None
-        deadline = self.deadline
+        deadline = self.learner_deadline(self.deadline)
         return {
             "activity_key": (document.content.get(CHOICE) or {}).get("activity", "") if self.learner_picks else "",
             "worksheet": document.content,

@@ -131,7 +131,7 @@ class EtwinningSurveyBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockM
                                      self.results_minimum if self.show_results else None)
 
     def deadline_passed(self) -> bool:
-        return has_passed(self.deadline)
+        return has_passed(self.learner_deadline(self.deadline))
 
     def item_texts(self) -> list[dict]:
         language = self.language
@@ -188,7 +188,7 @@ class EtwinningSurveyBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockM
             "scale": [{"value": i + 1, "label": gettext(label)} for i, label in enumerate(SCALE_LABELS)],
             "anonymous": self.anonymous, "allow_changes": self.allow_changes,
             "results_minimum": self.results_minimum,
-            "deadline": self.deadline.isoformat() if self.deadline else "",
+            "deadline": deadline.isoformat() if (deadline := self.learner_deadline(self.deadline)) else "",
             "staff": self.staff_results() if self.current_user_is_staff else None,
         }))
         return self.scripted_fragment(frag, "survey.js", "SkillsLabSurvey",

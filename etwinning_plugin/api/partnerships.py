@@ -14,6 +14,7 @@ from ..models import Invitation, Partnership, PartnershipCard, PartnershipMember
 from .errors import N_, Refused
 
 INVITE_AGAIN_AFTER = timedelta(days=7)  # after a school declined an invitation
+RECENTLY_ACTIVE = timedelta(days=30)  # a card saved since then belongs to a teacher still taking part
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,10 @@ def search_cards(course_key: str, learner_id: str, *, school_level: str = "", cy
         for code in _codes(mine.languages):
             score += Case(When(languages__contains=f" {code} ", then=Value(1)), default=Value(0),
                           output_field=IntegerField())
+    # Teachers seen lately come first among equals and before a slightly better match gone quiet: in
+    # a self-paced run a partner must still be there (a card saved within RECENTLY_ACTIVE scores 4).
+    score += Case(When(updated_at__gte=timezone.now() - RECENTLY_ACTIVE, then=Value(4)), default=Value(0),
+                  output_field=IntegerField())
     ranked = cards.annotate(score=score).order_by("-score", "-updated_at", "id")[offset:offset + limit]
     return [_card(card, card.score) for card in ranked], total
 

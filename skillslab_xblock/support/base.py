@@ -7,6 +7,8 @@ runtime's language, the current user from the ``user`` service, authors, templat
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.template import Context
 from xblock.core import XBlock
 
@@ -73,6 +75,19 @@ class SkillsLabBlockMixin:
                 continue
             if getattr(self, name) != value:
                 setattr(self, name, value)
+
+    def learner_deadline(self, own):
+        """
+        The deadline a learner meets: the block's own (the author's setting), else the platform's due
+        date. In the LMS ``due`` is xmodule's inherited field (the subsection's due date), which
+        edx-when's field override personalises for a self-paced learner (their own relative date).
+        Only that field counts: the SDK workbench sets a plain ``due`` attribute of "now" on every
+        block it handles, for legacy blocks, which is no due date at all.
+        """
+        if own:
+            return own
+        due = getattr(self, "due", None) if "due" in self.fields else None
+        return due if isinstance(due, datetime) and due.tzinfo is not None else None
 
     def settings_bucket(self) -> dict:
         """The operator's settings for this block type (XBLOCK_SETTINGS[<class name>]), if any."""

@@ -256,3 +256,31 @@ def test_in_the_lms_a_shared_step_links_to_the_partner_blocks_unit(course, peopl
     runtime, block = learner(course, people["anna"], step)
     state = call_handler(runtime, block, "shared_state", {})[1]
     assert state["shared"]["partners_url"] == f"/courses/{course.key}/jump_to/{partners}"
+
+
+@pytest.mark.parametrize(("block_type", "handler", "body"), [
+    ("skillslab_activity", "submit", {"worksheet": COMPLETE_WORKSHEET}),
+    ("etwinning_survey", "submit", {"answers": dict.fromkeys(SURVEY_ITEMS, 5)}),
+])
+def test_a_self_paced_learners_own_due_date_closes_a_block_without_its_own_deadline(course, people, block_type,
+                                                                                       handler, body):
+    """
+    In the LMS a block's ``due`` is xmodule's inherited field (xmodule/modulestore/inheritance.py
+    ``InheritanceMixin.due``: the subsection's due date), which edx-when's field override
+    (``edx_when.field_data.DateOverrideTransformer``/``DateLookupFieldData``) replaces with the
+    learner's own date in a self-paced run. A block without its own deadline follows it; the
+    author's own deadline wins where set (issue 14, point 3).
+    """
+    from datetime import UTC, datetime, timedelta
+
+    usage_id = course.import_olx(BLOCK_OLX[block_type])
+    runtime, block = learner(course, people["anna"], usage_id)
+    block.due = datetime.now(UTC) - timedelta(days=1)  # what the override gives this learner
+    status, answer = call_handler(runtime, block, handler, body)
+    assert status == 403 and "deadline" in answer["error"] and "passed" in answer["error"]
+    runtime, block = learner(course, people["luis"], usage_id)
+    block.due = datetime.now(UTC) + timedelta(days=7)  # another learner's date is still ahead
+    status, _answer = call_handler(runtime, block, handler, body)
+    assert status == 200
+    block.deadline, block.due = datetime.now(UTC) + timedelta(days=1), datetime.now(UTC) - timedelta(days=1)
+    assert block.deadline_passed() is False  # the author's own deadline wins

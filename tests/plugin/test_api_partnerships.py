@@ -177,3 +177,20 @@ def test_the_inviter_sees_the_card_as_it_was_published_when_they_invited():
     assert "Private" not in str(sent)
     [received] = api.invitations(COURSE, "luis")[0]
     assert received.other.school_name == CARDS["anna"]["school_name"]  # the inviter's own card, as it is
+
+
+def test_search_prefers_teachers_active_lately_for_self_paced_runs():
+    """A card saved two months ago ranks after a recent one, though it shares one more language (issue 14, point 3)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from etwinning_plugin.models import PartnershipCard
+
+    card("anna")
+    card("luis", languages=["pt", "en", "el"])  # one more language in common with Anna
+    card("eva", school_level="primary_upper", cycles=["B"], sub_themes=["B1", "B3"])  # the same match otherwise
+    PartnershipCard.objects.filter(learner_id="luis").update(updated_at=timezone.now() - timedelta(days=60))
+    cards, _total = api.search_cards(COURSE, "anna")
+    assert [c.school_name for c in cards] == [CARDS["eva"]["school_name"], CARDS["luis"]["school_name"]]
+    assert cards[0].score > cards[1].score
