@@ -19,11 +19,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from ..models import OutboxRecord, SurveyAnswer, SurveyResponse, SurveySummaryMark
+from ..models import SurveyAnswer, SurveyResponse, SurveySummaryMark
 from ..reports.figures import figures
 from ..reports.scopes import Scope, school_year_of
 from ..reports.surveys import answered_item_keys, tallies
@@ -94,10 +95,9 @@ def queue_site_summary(*, school_year: str = "", interval: float | None = None, 
         return False
     now = now or timezone.now()
     school_year = school_year or school_year_of(now)
-    interval = timedelta(seconds=settings.ETWINNING_SITE_SUMMARY_INTERVAL if interval is None else interval)
-    last = OutboxRecord.objects.filter(record_type=site_summary.TYPE, created_at__gt=now - interval,
-                                       payload__school_year=school_year).exists() if interval else False
-    if last:
+    interval = settings.ETWINNING_SITE_SUMMARY_INTERVAL if interval is None else interval
+    # An atomic cache.add decides, without a query: the delivery run asks every few seconds.
+    if interval and not cache.add(f"etwinning_plugin:site-summary:{school_year}", 1, timeout=int(interval)):
         return False
     queue(site_summary.build(school_year, figures(Scope(school_year=school_year)), occurred_at=now))
     return True

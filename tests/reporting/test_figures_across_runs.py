@@ -157,11 +157,13 @@ def test_scopes_say_what_is_wrong_with_what_was_typed():
 @pytest.mark.usefixtures("year_of_courses")
 def test_the_nss_receives_a_site_summary_per_school_year(monkeypatch):
     import jsonschema
+    from django.core.cache import cache
 
     from etwinning_plugin.models import OutboxRecord
     from etwinning_plugin.reporting import contract
     from etwinning_plugin.reporting.summaries import queue_site_summary
 
+    cache.clear()  # no summary counted earlier in this process
     later = datetime(2024, 3, 1, 9, tzinfo=UTC)
     at(later, monkeypatch)
     assert queue_site_summary()  # the current school year: 2023-24
