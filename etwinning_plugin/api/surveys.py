@@ -136,9 +136,8 @@ def _shuffle_in(ref: SurveyRef, newest: SurveyResponse) -> None:
     value, in place, so that the newest answer ids belong to the newest row, not to the newest
     respondent. Days stay with the rows: a row's day says when it was written, not whose it holds.
     """
-    rows = list(SurveyResponse.objects.filter(usage_key=ref.usage_key, learner_id=None)
-                .order_by("id").values_list("id", flat=True))
-    drawn = rows[chance.randrange(len(rows))]
+    rows = SurveyResponse.objects.filter(usage_key=ref.usage_key, learner_id=None).order_by("id")
+    drawn = rows.values_list("id", flat=True)[chance.randrange(rows.count())]
     if drawn == newest.id:
         return
     other = SurveyResponse.objects.select_for_update().get(id=drawn)

@@ -44,7 +44,6 @@ log = logging.getLogger(__name__)
 WORKER_SCHEDULED_KEY = "etwinning_plugin:worker-scheduled"
 # The Celery task that runs a delivery (``tasks.py``), asked for by name: the task module imports this one.
 DELIVERY_TASK = "etwinning_plugin.deliver_pending_reports"
-MAX_DELAY = 6 * 3600
 RETRYABLE = {408, 425, 429}
 
 
@@ -86,13 +85,6 @@ def queue(record: dict) -> None:
         next_attempt_at=timezone.now())], ignore_conflicts=True)
     if settings.ETWINNING_REPORTING_ENABLED:
         transaction.on_commit(schedule_worker)
-
-
-def backoff(attempts: int, rng: random.Random | None = None) -> float:
-    """Seconds before the next try: exponential, capped, with up to 25% random jitter."""
-    base = settings.ETWINNING_RETRY_BASE_DELAY
-    delay = min(base * 2 ** max(attempts - 1, 0), MAX_DELAY)
-    return delay * (1 + (rng or random).random() * 0.25)
 
 
 def retry_after(response: requests.Response | None) -> float | None:
@@ -177,16 +169,18 @@ def _settle(records: list[OutboxRecord], response: requests.Response | None, err
     if status is not None and 300 <= status < 400:
         answer = f"redirect to {response.headers.get('Location', '?')[:500]}: not followed"
     max_age = timedelta(seconds=settings.ETWINNING_MAX_RECORD_AGE)
+    accepted = status is not None and (200 <= status < 300 or status == 409)
+    refused = status is not None and 400 <= status < 500 and status not in RETRYABLE
     delivered = retried = dead = 0
     with transaction.atomic():
         for record in records:
             record.attempts += 1
             record.last_status = status
-            record.last_error = "" if status is not None and (200 <= status < 300 or status == 409) else answer
-            if status is not None and (200 <= status < 300 or status == 409):
+            record.last_error = "" if accepted else answer
+            if accepted:
                 record.state, record.delivered_at = OutboxRecord.DELIVERED, now
                 delivered += 1
-            elif status is not None and 400 <= status < 500 and status not in RETRYABLE:
+            elif refused:
                 record.state = OutboxRecord.DEAD
                 dead += 1
             elif now - record.created_at > max_age:
@@ -196,8 +190,9 @@ def _settle(records: list[OutboxRecord], response: requests.Response | None, err
                 retried += 1
             record.save(update_fields=["attempts", "last_status", "last_error", "state", "delivered_at",
                                        "next_attempt_at"])
-        _note_health(now, response, answered=delivered + dead > 0, retried=[r for r in records if
-                                                                            r.state == OutboxRecord.PENDING])
+        # The NSS answered (took or refused the batch); records dead of old age in a failure do not count.
+        _note_health(now, response, answered=accepted or refused,
+                     retried=[r for r in records if r.state == OutboxRecord.PENDING])
     if status is None or status >= 300:
         log.warning("NSS delivery: batch of %d answered %s", len(records), status or error)
     return BatchOutcome(len(records), delivered, retried, dead)
@@ -226,7 +221,10 @@ def _note_health(now: datetime, response, *, answered: bool, retried: list[Outbo
 
 
 def probe_delay(failures: int, rng: random.Random | None = None) -> float:
-    """Seconds before the next probe of an NSS that is not answering: exponential, capped low, jittered."""
+    """
+    Seconds before the next probe of an NSS that is not answering: exponential from
+    ETWINNING_RETRY_BASE_DELAY, capped at ETWINNING_OUTAGE_PROBE_MAX, with up to 25% random jitter.
+    """
     base = settings.ETWINNING_RETRY_BASE_DELAY
     delay = min(base * 2 ** max(failures - 1, 0), settings.ETWINNING_OUTAGE_PROBE_MAX)
     return delay * (1 + (rng or random).random() * 0.25)

@@ -64,8 +64,8 @@ def active_learners(scope: Scope) -> int:
 
 def _completed(scope: Scope) -> int:
     """Learners (once each) who passed, or got a certificate, in scope."""
-    passed = Q(is_passing=True) & (scope.dated("passed_at") if scope.school_year else Q())
-    certified = Q(certificate_status="downloadable") & (scope.dated("updated_at") if scope.school_year else Q())
+    passed = Q(is_passing=True) & scope.dated("passed_at")
+    certified = Q(certificate_status="downloadable") & scope.dated("updated_at")
     return CompletionFact.objects.filter(scope.courses()).filter(passed | certified) \
         .values("user_id").distinct().count()
 

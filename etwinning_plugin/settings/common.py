@@ -38,7 +38,7 @@ SETTINGS: dict[str, Setting] = {
     "ETWINNING_CLAIM_GRACE": Setting(
         30, "seconds, beyond the two timeouts, before a batch a crashed worker had claimed is sent again"),
     "ETWINNING_RETRY_BASE_DELAY": Setting(
-        30, "seconds before the first retry; doubles per attempt up to six hours, with jitter",
+        30, "seconds before the first retry; doubles per failed probe up to ETWINNING_OUTAGE_PROBE_MAX, with jitter",
         "ETWINNING_RETRY_BASE_DELAY"),
     "ETWINNING_OUTAGE_PROBE_MAX": Setting(
         300, "seconds at most between two probes of an NSS that is not answering (one record each)"),

@@ -66,6 +66,9 @@ def test_the_json_api_stays_json_in_the_lms(lms_staff_client):
     response = lms_staff_client.get(f"/etwinning/api/v1/courses/{COURSE}/figures/", {"format": "csv"})
     assert response.status_code == 200 and response["Content-Type"] == "application/json"
     assert response.json()["course_id"] == COURSE
+    site = lms_staff_client.get("/etwinning/api/v1/figures/", {"format": "csv", "school_year": "2025-26"})
+    assert site.status_code == 200 and site["Content-Type"] == "application/json"
+    assert site.json()["school_year"] == "2025-26"
 
 
 def lms_jwt_auth(test_settings) -> dict:
@@ -112,8 +115,8 @@ def test_the_nss_service_reads_the_csv_with_a_jwt_under_the_lms_settings(client,
     user = User.objects.create_user(username)
     if nss_staff:
         user.groups.add(Group.objects.get_or_create(name=NSS_STAFF_GROUP)[0])
-    response = client.get(f"/etwinning/api/v1/courses/{COURSE}/figures/csv/",
-                          HTTP_AUTHORIZATION=f"JWT {jwt_for(username)}")
-    assert response.status_code == status
-    if status == 200:
-        assert response.content.decode().startswith("figure,count")
+    for url in (f"/etwinning/api/v1/courses/{COURSE}/figures/csv/", "/etwinning/api/v1/figures/csv/"):
+        response = client.get(url, {"school_year": "2025-26"}, HTTP_AUTHORIZATION=f"JWT {jwt_for(username)}")
+        assert response.status_code == status, url
+        if status == 200:
+            assert response.content.decode().startswith("figure,count")

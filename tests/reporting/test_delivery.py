@@ -96,13 +96,13 @@ def test_nothing_is_sent_without_an_nss_address_or_while_reporting_is_paused(nss
     assert OutboxRecord.objects.filter(state="pending").count() == 2
 
 
-def test_back_off_grows_and_is_capped():
+def test_back_off_grows_and_is_capped(settings):
     import random
 
     rng = random.Random(1)
-    delays = [outbox.backoff(n, rng) for n in range(1, 15)]
+    delays = [outbox.probe_delay(n, rng) for n in range(1, 15)]
     assert 30 <= delays[0] <= 37.5 and 60 <= delays[1] <= 75
-    assert max(delays) <= outbox.MAX_DELAY * 1.25
+    assert max(delays) <= settings.ETWINNING_OUTAGE_PROBE_MAX * 1.25
 
 
 def test_a_redirect_is_not_followed_and_the_batch_is_retried(nss):
