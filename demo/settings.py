@@ -77,9 +77,11 @@ ETWINNING_PSEUDONYM_KEY = "demo-pseudonym-key"
 # through a broker made of folders under var/, then to the receiver above.
 ETWINNING_REPORTING_ENABLED = True
 _BROKER = VAR / "broker"
-for _folder in ("in", "processed"):
+for _folder in ("in", "processed", "control"):
     (_BROKER / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_BROKER_URL = "filesystem://"
+# control_folder too: kombu's default is ./control, which left broker files in the working tree.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": str(_BROKER / "in"), "data_folder_out": str(_BROKER / "in"),
-                                   "processed_folder": str(_BROKER / "processed")}
+                                   "processed_folder": str(_BROKER / "processed"),
+                                   "control_folder": str(_BROKER / "control")}
 CELERY_TASK_IGNORE_RESULT = True
