@@ -254,6 +254,58 @@ class SurveyParticipation(models.Model):
         return f"{self.learner_id} took part in {self.usage_key}"
 
 
+class SelfAssessment(models.Model):
+    """
+    A pre/post self-assessment of a course run, as its blocks last described it: the name that
+    pairs its "before" block with its "after" block, the level the figures count the share at or
+    above, the levels' codes and the areas (items) with their texts. Written by the blocks when a
+    teacher answers, so that the figures need no block to read it.
+    """
+
+    course_key = models.CharField(max_length=255)
+    assessment = models.CharField(max_length=64)
+    threshold = models.PositiveSmallIntegerField()
+    levels = models.JSONField(default=list)  # ["A1", ..., "C2"]: the code of each stored value 1..n
+    areas = models.JSONField(default=list)  # [{"key", "text": {"el", "en"}}]
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["course_key", "assessment"], name="one_self_assessment")]
+
+    def __str__(self) -> str:
+        return f"self-assessment {self.assessment} of {self.course_key}"
+
+
+class SelfAssessmentAnswer(models.Model):
+    """
+    One teacher's level (1..n) in one area, before or after the course. ``respondent`` pairs the
+    two: the learner's id in a named self-assessment; in an anonymous one a pseudonym of this
+    self-assessment alone (a keyed hash of course, assessment and learner), which pairs the answers
+    and links them to nothing else. ``learner_id`` is set only when named. An anonymous row keeps
+    only the day.
+    """
+
+    BEFORE, AFTER = "before", "after"
+
+    course_key = models.CharField(max_length=255)
+    assessment = models.CharField(max_length=64)
+    phase = models.CharField(max_length=8, choices=[(BEFORE, BEFORE), (AFTER, AFTER)])
+    respondent = models.CharField(max_length=255)
+    learner_id = models.CharField(max_length=255, null=True, blank=True)
+    usage_key = models.CharField(max_length=255)
+    area = models.CharField(max_length=64)
+    level = models.PositiveSmallIntegerField()
+    answered_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["course_key", "assessment", "phase", "respondent", "area"],
+                                               name="one_level_per_area_and_phase")]
+        indexes = [models.Index(fields=["usage_key", "respondent"], name="self_assessment_of_block")]
+
+    def __str__(self) -> str:
+        return f"{self.area}={self.level} ({self.phase})"
+
+
 class EtwinningRegistration(models.Model):
     """A learner's declaration of their eTwinning (ESEP) profile and school, for one course."""
 
