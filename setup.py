@@ -51,6 +51,7 @@ setup(
             "etwinning_partners = skillslab_xblock.partners:EtwinningPartnersBlock",
             "etwinning_project_plan = skillslab_xblock.project_plan:EtwinningProjectPlanBlock",
             "etwinning_survey = skillslab_xblock.survey:EtwinningSurveyBlock",
+            "etwinning_self_assessment = skillslab_xblock.self_assessment:EtwinningSelfAssessmentBlock",
             "etwinning_registration = skillslab_xblock.registration:EtwinningRegistrationBlock",
         ],
         "lms.djangoapp": ["etwinning_plugin = etwinning_plugin.apps:EtwinningPluginConfig"],

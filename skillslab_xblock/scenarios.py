@@ -67,11 +67,13 @@ def demo_course(language: str) -> str:
 
     return "\n".join([
         "<vertical_demo>",
-        week(1), "<etwinning_partners max_schools=\"4\"/>", "<etwinning_registration/>",
+        week(1), "<etwinning_self_assessment phase=\"before\"/>", "<etwinning_partners max_schools=\"4\"/>",
+        "<etwinning_registration/>",
         week(2), activity_olx("b1-river-keepers", "w1", "a1", language, collaboration_mode="shared"),
         week(3), activity_olx("b1-river-keepers", "w3", "a2", language, collaboration_mode="shared",
                               required_steps="partners goal collaboration joint_product"),
         week(4), "<etwinning_project_plan/>", "<etwinning_survey show_results=\"true\"/>",
+        "<etwinning_self_assessment phase=\"after\"/>",
         "</vertical_demo>",
     ])
 
@@ -98,6 +100,12 @@ def project_plan_scenarios() -> list[tuple[str, str]]:
 
 def survey_scenarios() -> list[tuple[str, str]]:
     return [("eTwinning: evaluation survey (anonymous)", '<etwinning_survey anonymous="true"/>')]
+
+
+def self_assessment_scenarios() -> list[tuple[str, str]]:
+    return [("eTwinning: self-assessment at the start and the end (anonymous)",
+             '<vertical_demo><etwinning_self_assessment phase="before" anonymous="true"/>'
+             '<etwinning_self_assessment phase="after" anonymous="true"/></vertical_demo>')]
 
 
 def registration_scenarios() -> list[tuple[str, str]]:

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 
-from lxml import etree
 from web_fragments.fragment import Fragment
 from webob import Response
 from xblock.completable import CompletableXBlockMixin
@@ -23,6 +21,7 @@ from skillslab_xblock.domain.taxonomy import localized
 from skillslab_xblock.support.base import SettingsOLXMixin, SkillsLabBlockMixin, block_services
 from skillslab_xblock.support.handlers import RequestRejected, learner_json_handler
 from skillslab_xblock.support.i18n import N_, in_every_language
+from skillslab_xblock.support.items import ItemsOLXMixin, clean_items_field, items_to_text
 from skillslab_xblock.support.reports import learner_key_of, report_rows, spreadsheet_safe
 from skillslab_xblock.support.settings_form import SettingsForm
 from skillslab_xblock.support.values import (
@@ -57,48 +56,16 @@ NSS_ITEMS = [
 ]
 SCALE_LABELS = (N_("Strongly disagree"), N_("Disagree"), N_("Neither agree nor disagree"), N_("Agree"),
                 N_("Strongly agree"))
-MAX_ITEMS = 30
-MAX_ITEM_TEXT = 500
 MAX_COMMENT = 2000
 COMMENTS_SHOWN = 500
 # Fewer responses than this and learners could work out one another's answers from the results.
 RESULTS_MINIMUM_DEFAULT = 5
 ANONYMOUS_RESULTS_MINIMUM = 5  # the least an author may choose for an anonymous survey
 MAX_RESULTS_MINIMUM = 10000
-_ITEM_KEY = re.compile(r"^[a-z0-9_]{1,64}$")
-
-
-def clean_items(items, gettext) -> list[dict]:
-    """Validate the author's items: a key (a-z, 0-9, _) and a text in Greek and/or English each."""
-    if not isinstance(items, list) or not 1 <= len(items) <= MAX_ITEMS:
-        raise ValueError(gettext("Give from 1 to {max} items.").format(max=MAX_ITEMS))
-    cleaned, keys = [], set()
-    for number, item in enumerate(items, 1):
-        key = item.get("key") if isinstance(item, dict) else None
-        texts = item.get("text") if isinstance(item, dict) else None
-        if not isinstance(key, str) or not _ITEM_KEY.match(key):
-            raise ValueError(gettext("Item {number}: the key must be 1 to 64 small letters, digits or _.")
-                             .format(number=number))
-        if key in keys:
-            raise ValueError(gettext("Item {number}: the key {key} is used twice.").format(number=number, key=key))
-        keys.add(key)
-        if not isinstance(texts, dict) or not texts or set(texts) - {"el", "en"}:
-            raise ValueError(gettext("Item {number}: give its text in Greek (el) and/or English (en).")
-                             .format(number=number))
-        clean_texts = {}
-        for lang, text in texts.items():
-            value, error = clean_plain_text(text, MAX_ITEM_TEXT)
-            if error or not value:
-                raise ValueError(gettext("Item {number}: {error}").format(
-                    number=number, error=render_message(error or N_("This field is required."), gettext)))
-            clean_texts[lang] = value
-        cleaned.append({"key": key, "text": clean_texts})
-    return cleaned
-
-
 @XBlock.needs("i18n")
 @block_services()
-class EtwinningSurveyBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockMixin, CompletableXBlockMixin, XBlock):
+class EtwinningSurveyBlock(CollaborationMixin, ItemsOLXMixin, SettingsOLXMixin, SkillsLabBlockMixin,
+                           CompletableXBlockMixin, XBlock):
     """Five-point evaluation items and an open comment; results for staff (and learners if allowed)."""
 
     # Studio previews ``author_view``; without this it would show ``student_view`` as the author.
@@ -306,7 +273,7 @@ class EtwinningSurveyBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockM
     def clean_settings(self, data: dict) -> dict:
         form = SettingsForm(self, data)
         form.text("display_name", 200, required=True)
-        self._clean_items(form)
+        clean_items_field(form)
         flags = {flag: form.flag(flag) for flag in ("comment_enabled", "anonymous", "allow_changes", "show_results")}
         minimum = form.whole_number("results_minimum", 1, MAX_RESULTS_MINIMUM)
         if flags["anonymous"]:
@@ -320,58 +287,11 @@ class EtwinningSurveyBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockM
         form.utc_datetime("deadline")
         return form.cleaned()
 
-    def _clean_items(self, form: SettingsForm) -> None:
-        """The items, from the editor's lines (``key | Greek | English``), OLX or JSON."""
-        items = form.raw("items")
-        try:
-            parsed = text_to_items(items) if isinstance(items, str) else items
-        except ValueError as line:
-            form.error("items", N_("Write each item as: key | Greek text | English text ({line})"),
-                       line=str(line)[:80])
-            return
-        try:
-            form.values["items"] = clean_items(parsed, form.gettext)
-        except ValueError as problem:
-            form.errors["items"] = str(problem)
-
     # --- OLX -------------------------------------------------------------------------------------
 
     editable_fields = ("display_name", "items", "comment_enabled", "anonymous", "allow_changes", "show_results",
                        "results_minimum", "deadline")
     olx_derived_fields = ("allow_changes",)  # an anonymous survey turns changes off
-
-    @classmethod
-    def olx_data(cls, node) -> dict:
-        """Attributes for the settings, ``<item key><text lang>…</text></item>`` for the items."""
-        data = {name: node.get(name) for name in cls.editable_fields if name != "items" and node.get(name) is not None}
-        items = [{"key": item.get("key"), "text": {text.get("lang"): "".join(text.itertext())
-                                                    for text in item.findall("text")}}
-                 for item in node.findall("item")]
-        if items:
-            data["items"] = items
-        return data
-
-    def add_settings_to_node(self, node):
-        """Flags as true/false, the deadline in ISO 8601, each item an element with its texts."""
-        for name in ("display_name", "comment_enabled", "anonymous", "allow_changes", "show_results",
-                     "results_minimum", "deadline"):
-            if self.fields[name].is_set_on(self):
-                value = getattr(self, name)
-                if isinstance(value, bool):
-                    node.set(name, "true" if value else "false")
-                elif isinstance(value, int):
-                    node.set(name, str(value))
-                elif name == "deadline":
-                    if value:
-                        node.set(name, value.isoformat())
-                else:
-                    node.set(name, value)
-        if self.fields["items"].is_set_on(self):
-            for item in self.items:
-                element = etree.SubElement(node, "item", key=item["key"])
-                for lang in ("el", "en"):
-                    if lang in item["text"]:
-                        etree.SubElement(element, "text", lang=lang).text = item["text"][lang]
 
     # --- reports ---------------------------------------------------------------------------------
 
@@ -392,22 +312,3 @@ class EtwinningSurveyBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBlockM
         return {**{item["key"]: response.answers.get(item["key"], "") for item in self.items},
                 "comment": response.comment, "submitted_at": response.submitted_at,
                 "shared_with_nss": response.shared_with_nss}
-
-
-def items_to_text(items: list[dict]) -> str:
-    """The editor's form of the items: one per line, ``key | Greek text | English text``."""
-    return "\n".join(f"{i['key']} | {i['text'].get('el', '')} | {i['text'].get('en', '')}" for i in items)
-
-
-def text_to_items(text: str) -> list[dict]:
-    items = []
-    for line in text.splitlines():
-        if not line.strip():
-            continue
-        parts = [part.strip() for part in line.split("|")]
-        if len(parts) > 3:
-            raise ValueError(line)  # reported by clean_settings as a malformed line
-        parts += [""] * (3 - len(parts))
-        texts = {lang: value for lang, value in (("el", parts[1]), ("en", parts[2])) if value}
-        items.append({"key": parts[0], "text": texts})
-    return items

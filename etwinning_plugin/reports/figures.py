@@ -20,7 +20,7 @@ from ..models import (
     SurveyParticipation,
     SurveyResponse,
 )
-from . import registrations
+from . import registrations, self_assessments
 from .scopes import Scope
 
 POSITIVE = (4, 5)
@@ -95,6 +95,7 @@ def figures(scope: Scope) -> dict:
             "items": [{"key": row["item_key"], "answered": row["answered"], "positive": row["positive"],
                        "percent_positive": percent(row["positive"], row["answered"])} for row in survey_rows],
         },
+        "self_assessments": self_assessments.growth(scope),
     }
 
 
@@ -112,6 +113,13 @@ def figures_csv_rows(figures: dict) -> list[list]:
     rows.append(["survey_responses", figures["survey"]["responses"], "", ""])
     rows += [[f"survey:{item['key']}", item["positive"], item["percent_positive"], item["answered"]]
              for item in figures["survey"]["items"]]
+    for growth in figures.get("self_assessments", []):
+        for line in [*growth["areas"], growth["overall"]]:
+            name = f"self_assessment:{growth['key']}:{line['key']}"
+            rows += [[f"{name}:before", line["before"], line["percent_before"], line["paired"]],
+                     [f"{name}:after", line["after"], line["percent_after"], line["paired"]],
+                     [f"{name}:growth_points", "", line["growth_points"], ""],
+                     [f"{name}:moved_up", line["moved_up"], line["percent_moved_up"], line["paired"]]]
     return rows
 
 
