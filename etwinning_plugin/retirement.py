@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from . import reporting
+from .api import self_assessments
 from .api.partnerships import hand_over_ownership
 from .models import (
     CompletionFact,
@@ -35,6 +36,8 @@ from .models import (
     PartnershipCard,
     PartnershipMember,
     PlatformEventReceipt,
+    SelfAssessment,
+    SelfAssessmentAnswer,
     SharedDocument,
     StepSubmission,
     SurveyParticipation,
@@ -62,6 +65,7 @@ def retire(user_id: str) -> str:
         Invitation.objects.filter(to_id=user_id).delete()
         SurveyParticipation.objects.filter(learner_id=user_id).delete()
         SurveyResponse.objects.filter(learner_id=user_id).update(learner_id=None, comment="", shared_with_nss=False)
+        _unlink_self_assessments(user_id, token)
         hand_over_ownership(user_id, token)
         PartnershipMember.objects.filter(learner_id=user_id).update(learner_id=token, left_at=timezone.now(),
                                                                     active_course_key=None)
@@ -74,6 +78,20 @@ def retire(user_id: str) -> str:
         EnrollmentFact.objects.filter(user_id=user_id).update(user_id=token)
         CompletionFact.objects.filter(user_id=user_id).update(user_id=token)
     return token
+
+
+def _unlink_self_assessments(user_id: str, token: str) -> None:
+    """
+    The learner's self-assessment answers stay paired (the figures do not change) under the token
+    when named, and under a new random key for each anonymous one: its pseudonym, a hash of the
+    learner's id, could be computed again.
+    """
+    SelfAssessmentAnswer.objects.filter(learner_id=user_id).update(learner_id=None, respondent=token)
+    for course_key, name in SelfAssessment.objects.values_list("course_key", "assessment"):
+        ref = self_assessments.AssessmentRef(course_key, "", name, self_assessments.BEFORE, anonymous=True)
+        SelfAssessmentAnswer.objects.filter(course_key=course_key, assessment=name,
+                                            respondent=self_assessments.respondent(ref, user_id)) \
+            .update(respondent="retired-" + secrets.token_hex(16))
 
 
 def _redact_outbox(pseudonym: str, replacement: str) -> None:

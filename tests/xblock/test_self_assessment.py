@@ -213,3 +213,54 @@ def test_a_pair_counts_in_the_school_year_of_its_end(pair, monkeypatch):
     growth_of = {year: figures(Scope(school_year=year))["self_assessments"] for year in ("2025-26", "2026-27")}
     assert growth_of["2025-26"][0]["paired"] == 0
     assert growth_of["2026-27"][0]["paired"] == 1
+
+
+def growth_records() -> list[dict]:
+    from etwinning_plugin.models import OutboxRecord  # noqa: PLC0415
+
+    return [r.payload for r in OutboxRecord.objects.filter(record_type="self_assessment_summary").order_by("id")]
+
+
+def test_the_nss_receives_the_growth_of_a_run_once_enough_teachers_answered_both(pair, settings):
+    """A summary per run and assessment, from the delivery run, not before 5 pairs, matching its schema."""
+    import jsonschema  # noqa: PLC0415
+
+    from etwinning_plugin.reporting import contract  # noqa: PLC0415
+    from etwinning_plugin.reporting.summaries import queue_survey_summaries  # noqa: PLC0415
+
+    settings.ETWINNING_SURVEY_SUMMARY_MINIMUM = 5
+    scenario = pair()
+    for teacher, before, after in list(zip(TEACHERS, ENGAGEMENT_BEFORE, ENGAGEMENT_AFTER, strict=True))[:4]:
+        answer(scenario, teacher, "before", before)
+        answer(scenario, teacher, "after", after)
+    assert queue_survey_summaries().too_few == 1 and growth_records() == []
+    answer_cohort(scenario)
+    assert queue_survey_summaries().queued == 1
+    [record] = growth_records()
+    jsonschema.validate(record, contract.schema("self_assessment_summary"),
+                        format_checker=jsonschema.FormatChecker())
+    assert (record["course_id"], record["assessment"], record["threshold"], record["paired"]) == \
+        (scenario.course_key, "selfie", "B1", 8)
+    assert record["areas"][0] == {"key": "professional_engagement", "paired": 8, "before": 3, "after": 6,
+                                  "percent_before": 37.5, "percent_after": 75.0, "growth_points": 37.5,
+                                  "moved_up": 5, "levels_before": [2, 3, 2, 1, 0, 0],
+                                  "levels_after": [0, 2, 4, 2, 0, 0]}
+    assert "learner" not in record and "t0" not in str(record)
+    assert queue_survey_summaries(interval=0).queued == 0  # nothing changed since
+
+
+def test_retirement_unlinks_named_and_anonymous_answers_and_keeps_the_pairs(pair):
+    from etwinning_plugin.retirement import retire  # noqa: PLC0415
+
+    named, anonymous = pair(), pair(' anonymous="true"')
+    for scenario in (named, anonymous):
+        answer_cohort(scenario)
+    before = [figures(Scope(run=s.course_key))["self_assessments"] for s in (named, anonymous)]
+    ref = self_assessments.AssessmentRef(anonymous.course_key, anonymous.before, "selfie", "before", anonymous=True)
+    pseudonym = self_assessments.respondent(ref, "t0")
+    token = retire("t0")
+    assert not SelfAssessmentAnswer.objects.filter(respondent__in=["t0", pseudonym]).exists()
+    assert not SelfAssessmentAnswer.objects.filter(learner_id="t0").exists()
+    assert SelfAssessmentAnswer.objects.filter(respondent=token).count() == 2 * len(AREAS)  # the named one's
+    # Still paired with each other, so the figures do not change.
+    assert [figures(Scope(run=s.course_key))["self_assessments"] for s in (named, anonymous)] == before

@@ -14,6 +14,7 @@ from . import (
     enrollment,
     registration,
     retirement,
+    self_assessment_summary,
     site_summary,
     step_completion,
     survey_response,
@@ -23,7 +24,7 @@ from .base import keyed
 
 TYPES: dict[str, ModuleType] = {module.TYPE: module for module in (
     enrollment, completion, survey_response, survey_summary, registration, step_completion, retirement,
-    site_summary)}
+    site_summary, self_assessment_summary)}
 
 
 def build(record_type: str, *args, **facts) -> dict:
