@@ -35,6 +35,7 @@ from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from ..models import DeliveryHealth, OutboxRecord
@@ -120,7 +121,8 @@ def next_run_at() -> datetime | None:
 
 def _claim(batch_size: int) -> list[OutboxRecord]:
     due = OutboxRecord.objects.select_for_update(skip_locked=connection.features.has_select_for_update_skip_locked) \
-        .filter(state=OutboxRecord.PENDING, next_attempt_at__lte=timezone.now()).order_by("next_attempt_at", "id")
+        .filter(state=OutboxRecord.PENDING, next_attempt_at__lte=timezone.now()).order_by("next_attempt_at", "id") \
+        .only("id", "payload", "created_at")  # what sending and settling read
     return list(due[:batch_size])
 
 
@@ -163,6 +165,10 @@ def deliver_once(batch_size: int | None = None, session: requests.Session | None
 
 
 def _settle(records: list[OutboxRecord], response: requests.Response | None, error: str) -> BatchOutcome:
+    """
+    Record the NSS's answer on the batch's rows: one UPDATE per outcome (delivered, dead, waiting),
+    not one per record, so settling a batch costs the same few statements whatever its size.
+    """
     now = timezone.now()
     status = response.status_code if response is not None else None
     answer = (response.text[:2000] if response is not None else error)
@@ -171,37 +177,35 @@ def _settle(records: list[OutboxRecord], response: requests.Response | None, err
     max_age = timedelta(seconds=settings.ETWINNING_MAX_RECORD_AGE)
     accepted = status is not None and (200 <= status < 300 or status == 409)
     refused = status is not None and 400 <= status < 500 and status not in RETRYABLE
-    delivered = retried = dead = 0
+    if accepted:
+        delivered, dead, retried = [r.pk for r in records], [], []
+    elif refused:
+        delivered, dead, retried = [], [r.pk for r in records], []
+    else:
+        delivered = []
+        dead = [r.pk for r in records if now - r.created_at > max_age]
+        retried = [r.pk for r in records if now - r.created_at <= max_age]
+    tried = {"attempts": F("attempts") + 1, "last_status": status, "last_error": "" if accepted else answer}
     with transaction.atomic():
-        for record in records:
-            record.attempts += 1
-            record.last_status = status
-            record.last_error = "" if accepted else answer
-            if accepted:
-                record.state, record.delivered_at = OutboxRecord.DELIVERED, now
-                delivered += 1
-            elif refused:
-                record.state = OutboxRecord.DEAD
-                dead += 1
-            elif now - record.created_at > max_age:
-                record.state = OutboxRecord.DEAD
-                dead += 1
-            else:
-                retried += 1
-            record.save(update_fields=["attempts", "last_status", "last_error", "state", "delivered_at",
-                                       "next_attempt_at"])
+        if delivered:
+            OutboxRecord.objects.filter(pk__in=delivered).update(
+                **tried, state=OutboxRecord.DELIVERED, delivered_at=now)
+        if dead:
+            OutboxRecord.objects.filter(pk__in=dead).update(**tried, state=OutboxRecord.DEAD)
+        if retried:
+            OutboxRecord.objects.filter(pk__in=retried).update(**tried)
         # The NSS answered (took or refused the batch); records dead of old age in a failure do not count.
-        _note_health(now, response, answered=accepted or refused,
-                     retried=[r for r in records if r.state == OutboxRecord.PENDING])
+        _note_health(now, response, answered=accepted or refused, retried=retried)
     if status is None or status >= 300:
         log.warning("NSS delivery: batch of %d answered %s", len(records), status or error)
-    return BatchOutcome(len(records), delivered, retried, dead)
+    return BatchOutcome(len(records), len(delivered), len(retried), len(dead))
 
 
-def _note_health(now: datetime, response, *, answered: bool, retried: list[OutboxRecord]) -> None:
+def _note_health(now: datetime, response, *, answered: bool, retried: list[int]) -> None:
     """
     After a batch: the NSS answering ends an outage and brings every record waiting forward; the NSS
-    not answering starts or prolongs one, and the records of the batch wait for the next probe.
+    not answering starts or prolongs one, and the records of the batch (``retried``, their ids) wait
+    for the next probe.
     """
     health = _health()
     if answered:
@@ -217,7 +221,7 @@ def _note_health(now: datetime, response, *, answered: bool, retried: list[Outbo
     wait = retry_after(response) if response is not None and response.status_code in (429, 503) else None
     health.next_probe_at = now + timedelta(seconds=wait if wait is not None else probe_delay(health.failures))
     health.save()
-    OutboxRecord.objects.filter(pk__in=[r.pk for r in retried]).update(next_attempt_at=health.next_probe_at)
+    OutboxRecord.objects.filter(pk__in=retried).update(next_attempt_at=health.next_probe_at)
 
 
 def probe_delay(failures: int, rng: random.Random | None = None) -> float:
@@ -235,16 +239,24 @@ def deliver_all(max_batches: int = 1000, session: requests.Session | None = None
     """
     Send batches until nothing is due (or ``max_batches``); the Celery task runs this.
     ``on_batch`` hears the running totals after each batch (the command shows them as progress).
+    The batches of a run share one HTTP session: one connection kept alive (and one TLS handshake)
+    for the whole run, not one per batch.
     """
     totals = [0, 0, 0, 0]
-    for _ in range(max_batches):
-        outcome = deliver_once(session=session)
-        totals = [a + b for a, b in zip(totals, (outcome.sent, outcome.delivered, outcome.retried, outcome.dead),
-                                        strict=True)]
-        if on_batch is not None and outcome.sent:
-            on_batch(BatchOutcome(*totals))
-        if outcome.sent == 0 or outcome.delivered == 0:
-            break  # nothing due, or the NSS is not taking records now: the back-off decides when next
+    own_session = session is None
+    session = session or requests.Session()
+    try:
+        for _ in range(max_batches):
+            outcome = deliver_once(session=session)
+            totals = [a + b for a, b in zip(totals, (outcome.sent, outcome.delivered, outcome.retried, outcome.dead),
+                                            strict=True)]
+            if on_batch is not None and outcome.sent:
+                on_batch(BatchOutcome(*totals))
+            if outcome.sent == 0 or outcome.delivered == 0:
+                break  # nothing due, or the NSS is not taking records now: the back-off decides when next
+    finally:
+        if own_session:
+            session.close()
     return BatchOutcome(*totals)
 
 

@@ -75,3 +75,24 @@ def test_the_arrivals_page_is_for_staff(client):
     client.force_login(User.objects.create_user("nss", password="x", is_staff=True))
     page = client.get("/nss/", {"format": "json"})
     assert page.status_code == 200 and page.json()["count"] == 1
+
+
+def test_a_batch_is_stored_in_one_transaction_of_a_few_statements(client, settings, django_assert_num_queries):
+    """Each key once, repeats counted on their rows, and the same statements for 3 records or 100."""
+    ReceivedRecord.objects.create(idempotency_key="known", record_type="enrollment", payload={})
+
+    def batch(keys):
+        records = [{"idempotency_key": key, "type": "enrollment", "course_id": "course-v1:NSS+SL+2027"} for key in keys]
+        body = json.dumps({"schema_version": "1.0", "records": records}).encode()
+        return post(client, body, signed(body, settings))
+
+    response = batch(["known", "new-1", "new-1", "new-2"])
+    assert response.status_code == 200 and response.json() == {"stored": 2, "duplicates": 2}
+    deliveries = dict(ReceivedRecord.objects.values_list("idempotency_key", "deliveries"))
+    assert deliveries == {"known": 2, "new-1": 2, "new-2": 1}
+    # BEGIN (a savepoint in the test's transaction), the SELECT of known keys, one INSERT, one UPDATE, COMMIT
+    with django_assert_num_queries(5):
+        assert batch([f"small-{n}" for n in range(3)] + ["known"]).json() == {"stored": 3, "duplicates": 1}
+    with django_assert_num_queries(5):
+        assert batch([f"large-{n}" for n in range(100)] + ["known"]).json() == {"stored": 100, "duplicates": 1}
+    assert ReceivedRecord.objects.count() == 106 and ReceivedRecord.objects.get(idempotency_key="known").deliveries == 4
