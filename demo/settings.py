@@ -35,7 +35,12 @@ MIDDLEWARE = [
     "demo.middleware.language_from_query",
     "demo.middleware.one_handler_call_at_a_time",
     *MIDDLEWARE[_locale_at:],  # noqa: F405
+    # What the LMS does around the plugin: ?student=<id> signs in on the plugin's pages, and a
+    # student opening a scenario (a course, here) is enrolled through openedx-events.
+    "demo.middleware.workbench_student_signs_in",
+    "demo.middleware.workbench_student_enrols",
 ]
+TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], str(REPO / "demo" / "templates")]  # noqa: F405 - the front page
 
 # Only the bundle's scenarios on the workbench's index (the SDK's samples and the benchmark's
 # peer, xblock-poll, stay installed but out of sight).

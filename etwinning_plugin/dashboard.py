@@ -6,14 +6,19 @@ The course figures in the instructor dashboard, through openedx-filters pipeline
 
 from __future__ import annotations
 
+from crum import get_current_user
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from openedx_filters import PipelineStep
 from web_fragments.fragment import Fragment
 
-from .reports.figures import course_figures, figures_html
-from .rest_api.permissions import can_read_course_figures
+from .reports.figures import figures
+from .reports.page import figures_section
+from .reports.scopes import Scope
+from .rest_api.pages import year_views
+from .rest_api.permissions import can_read_course_figures, is_nss_staff
 
 SECTION_KEY = "etwinning_figures"
 
@@ -30,11 +35,23 @@ class AddCourseFiguresSection(PipelineStep):
             "section_key": SECTION_KEY,
             "section_display_name": _("eTwinning Skills Labs"),
             "course_id": course_key,
-            "fragment": Fragment(figures_html(course_figures(course_key))),
+            "fragment": Fragment(section_html(course_key)),
             # the Mako template etwinning_plugin/templates/etwinning_plugin/etwinning_figures.html
             "template_path_prefix": "/etwinning_plugin/",
         })
         return {"context": context, "template_name": template_name}
+
+
+def section_html(course_key: str) -> str:
+    """
+    The run's figures with their charts and, for the NSS's staff (the dashboard's user, as the
+    platform's request holds it: django-crum, which edx-platform installs), links to the run's
+    school year and its course's runs.
+    """
+    links = year_views(course_key) if is_nss_staff(get_current_user()) else []
+    nav = render_to_string("etwinning_plugin/figures_links.html", {"views": links}) if links else ""
+    scope = Scope(run=course_key)
+    return nav + figures_section(scope, figures(scope))
 
 
 class AddCourseFiguresTab(PipelineStep):

@@ -9,15 +9,15 @@ from django.utils.translation import gettext as _
 from edx_rest_framework_extensions.auth.jwt.authentication import JwtAuthentication
 from edx_rest_framework_extensions.auth.session.authentication import SessionAuthenticationAllowInactiveUser
 from edx_rest_framework_extensions.permissions import NotJwtRestrictedApplication
-from opaque_keys import InvalidKeyError
-from opaque_keys.edx.keys import CourseKey
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..reports.figures import course_figures, figures, figures_csv_rows
-from ..reports.scopes import ScopeError, scope_of
+from ..reports.figures import figures, figures_csv_rows
+from ..reports.scopes import Scope, ScopeError, scope_of
+from .courses import NOT_A_COURSE_ID, is_course_id
 from .permissions import CanReadCourseFigures, IsNssStaff
+from .workbook import figures_workbook
 
 
 class FiguresCSVRenderer(BaseRenderer):
@@ -33,6 +33,21 @@ class FiguresCSVRenderer(BaseRenderer):
                                                                           (data or {}).items()]
         csv.writer(out).writerows(rows)
         return out.getvalue().encode("utf-8")
+
+
+class FiguresXLSXRenderer(BaseRenderer):
+    """The figures as a spreadsheet (``workbook.figures_workbook``); a refusal stays a short text."""
+
+    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    format = "xlsx"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if "survey" not in (data or {}):  # an error: {"error": ...} or {"detail": ...}
+            renderer_context["response"]["Content-Type"] = "text/plain; charset=utf-8"
+            return str(next(iter((data or {}).values()), "")).encode("utf-8")
+        return figures_workbook(data, data.get("scope") or data.get("course_id", ""))
 
 
 class CourseFiguresView(APIView):
@@ -52,15 +67,9 @@ class CourseFiguresView(APIView):
     renderer_classes = (JSONRenderer, FiguresCSVRenderer)
 
     def get(self, request, course_id: str):
-        try:
-            CourseKey.from_string(course_id)
-        except InvalidKeyError:
-            return Response({"error": _("This is not a course id, such as course-v1:NSS+SkillsLabs+2027.")},
-                            status=400)
-        response = Response(course_figures(course_id))
-        if request.accepted_renderer.format == "csv":
-            response["Content-Disposition"] = 'attachment; filename="course-figures.csv"'
-        return response
+        if not is_course_id(course_id):
+            return Response({"error": _(NOT_A_COURSE_ID)}, status=400)
+        return _download(Response(figures(Scope(run=course_id))), request, "course-figures")
 
 
 class SiteFiguresView(APIView):
@@ -79,10 +88,15 @@ class SiteFiguresView(APIView):
             scope = scope_of(course=request.GET.get("course", ""), school_year=request.GET.get("school_year", ""))
         except ScopeError as error:
             return Response({"error": _(str(error))}, status=400)
-        response = Response(figures(scope))
-        if request.accepted_renderer.format == "csv":
-            response["Content-Disposition"] = 'attachment; filename="figures.csv"'
-        return response
+        return _download(Response(figures(scope)), request, "figures")
+
+
+def _download(response: Response, request, name: str) -> Response:
+    """A CSV or XLSX answer is a file to save, named after what it holds."""
+    extension = request.accepted_renderer.format
+    if extension in ("csv", "xlsx"):
+        response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
+    return response
 
 
 class SiteFiguresCSV(SiteFiguresView):
@@ -97,23 +111,13 @@ class CourseFiguresCSV(CourseFiguresView):
     renderer_classes = (FiguresCSVRenderer,)
 
 
-class FiguresHTMLRenderer(BaseRenderer):
-    media_type = "text/html"
-    format = "html"
-    charset = "utf-8"
+class SiteFiguresXLSX(SiteFiguresView):
+    """``GET /etwinning/api/v1/figures/xlsx/``: the same figures as a spreadsheet."""
 
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        from django.template.loader import render_to_string  # noqa: PLC0415
-
-        from ..reports.figures import figures_html  # noqa: PLC0415
-
-        course_id = renderer_context["kwargs"]["course_id"]
-        section = figures_html(data) if "survey" in (data or {}) else ""
-        return render_to_string("etwinning_plugin/figures_page.html",
-                                {"course_id": course_id, "section": section}).encode("utf-8")
+    renderer_classes = (FiguresXLSXRenderer,)
 
 
-class CourseFiguresPage(CourseFiguresView):
-    """``/etwinning/courses/<course_id>/figures/``: the figures page the instructor MFE's tab opens."""
+class CourseFiguresXLSX(CourseFiguresView):
+    """``GET /etwinning/api/v1/courses/<course_id>/figures/xlsx/``: the same figures as a spreadsheet."""
 
-    renderer_classes = (FiguresHTMLRenderer,)
+    renderer_classes = (FiguresXLSXRenderer,)
