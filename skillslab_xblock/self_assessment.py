@@ -72,6 +72,9 @@ class EtwinningSelfAssessmentBlock(CollaborationMixin, ItemsOLXMixin, SettingsOL
         return api.self_assessments.AssessmentRef(self.course_key, self.usage_key, self.assessment, self.phase,
                                                   self.anonymous)
 
+    def deadline_passed(self) -> bool:
+        return has_passed(self.learner_deadline(self.deadline))
+
     def description(self) -> api.self_assessments.Description:
         return api.self_assessments.Description(self.threshold, list(LEVEL_CODES), self.items)
 
@@ -86,7 +89,7 @@ class EtwinningSelfAssessmentBlock(CollaborationMixin, ItemsOLXMixin, SettingsOL
     def learner_state(self) -> dict:
         learner_id = self.learner_id()
         own = api.self_assessments.levels_of(self.ref, learner_id)
-        closed = has_passed(self.learner_deadline(self.deadline))
+        closed = self.deadline_passed()
         before = api.self_assessments.levels_of(self.ref, learner_id, "before") if self.phase == "after" else {}
         return {"answered": bool(own), "answers": own, "closed": closed,
                 "can_answer": not closed and (not own or self.allow_changes),
@@ -157,7 +160,7 @@ class EtwinningSelfAssessmentBlock(CollaborationMixin, ItemsOLXMixin, SettingsOL
     @learner_json_handler
     def submit(self, data: dict, suffix: str = "") -> dict:
         """``{"answers": {area key: level 1..6}}``: every area, each once, checked as a whole."""
-        if has_passed(self.learner_deadline(self.deadline)):
+        if self.deadline_passed():
             raise RequestRejected(403, N_("The survey is closed: its deadline has passed."))
         if set(data) - {"answers"} or not isinstance(data.get("answers"), dict):
             raise RequestRejected(400, N_("Unexpected data in the request."))

@@ -17,6 +17,7 @@ BLOCK_OLX = {
                               'required_sections="title aims"/>',
     "etwinning_survey": '<etwinning_survey display_name="Survey"/>',
     "etwinning_registration": '<etwinning_registration display_name="Registration"/>',
+    "etwinning_self_assessment": '<etwinning_self_assessment display_name="Where I stand" phase="before"/>',
 }
 BLOCK_TYPES = sorted(BLOCK_OLX)
 

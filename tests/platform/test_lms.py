@@ -26,6 +26,8 @@ from .runtime import PlatformRuntime, call_handler, lms_runtime
 COMPLETION_TRACKING = "completion.enable_completion_tracking"
 
 
+SELFIE_AREA_KEYS = ("professional_engagement", "digital_resources", "teaching_learning", "assessment",
+                    "empowering_learners", "learners_digital_competence")
 SURVEY_ITEMS = ("satisfaction", "content_quality", "activities_helped", "tutors_expectations",
                 "practice_improvement", "ready_for_project", "would_recommend")
 VALID_SUBMISSIONS = {
@@ -34,6 +36,7 @@ VALID_SUBMISSIONS = {
                                          "school_level": "primary_upper", "country": "Greece", "languages": ["el"]}),
     "etwinning_project_plan": ("save_plan", {"plan": {"title": "Rivers", "aims": "Compare"}, "base_version": 0}),
     "etwinning_survey": ("submit", {"answers": dict.fromkeys(SURVEY_ITEMS, 5)}),
+    "etwinning_self_assessment": ("submit", {"answers": dict.fromkeys(SELFIE_AREA_KEYS, 3)}),
     "etwinning_registration": ("save_registration", {
         "profile_url": "https://school-education.ec.europa.eu/en/people/anna", "school_name": "1st Primary",
         "teacher_registered_during_course": True, "school_registered_during_course": False,
@@ -261,6 +264,7 @@ def test_in_the_lms_a_shared_step_links_to_the_partner_blocks_unit(course, peopl
 @pytest.mark.parametrize(("block_type", "handler", "body"), [
     ("skillslab_activity", "submit", {"worksheet": COMPLETE_WORKSHEET}),
     ("etwinning_survey", "submit", {"answers": dict.fromkeys(SURVEY_ITEMS, 5)}),
+    ("etwinning_self_assessment", "submit", {"answers": dict.fromkeys(SELFIE_AREA_KEYS, 3)}),
 ])
 def test_a_self_paced_learners_own_due_date_closes_a_block_without_its_own_deadline(course, people, block_type,
                                                                                        handler, body):

@@ -131,6 +131,7 @@ def test_the_activitys_preview_runs_no_learner_script(course, people):
     ("etwinning_partners", "save_card", {"teacher_name": "Maria", "school_name": "1st Primary School",
                                          "school_level": "primary_upper", "country": "Greece"}),
     ("etwinning_survey", "submit", {"answers": {"satisfied": 5}}),
+    ("etwinning_self_assessment", "submit", {"answers": {"assessment": 3}}),
     ("etwinning_registration", "save_registration", {"profile_url": "", "school_name": "School"}),
     ("etwinning_project_plan", "save_plan", {"plan": {"title": "T"}, "base_version": 0}),
 ])

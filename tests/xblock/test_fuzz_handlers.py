@@ -88,6 +88,11 @@ def examples(setup: dict) -> dict[str, dict]:
             "school_code": "1", "region": "", "teacher_registered_during_course": True,
             "school_registered_during_course": False, "consent_to_share_profile": True},
         ("etwinning_registration", "studio_submit"): {"display_name": "Registration"},
+        ("etwinning_self_assessment", "submit"): {"answers": {
+            "professional_engagement": 3, "digital_resources": 2, "teaching_learning": 4, "assessment": 1,
+            "empowering_learners": 6, "learners_digital_competence": 5}},
+        ("etwinning_self_assessment", "studio_submit"): {**author, "phase": "after", "assessment": "selfie",
+                                                         "threshold": 3, "anonymous": True},
     }
 
 

@@ -18,6 +18,7 @@ BLOCKS = {
     "etwinning_project_plan": "<etwinning_project_plan/>",
     "etwinning_survey": "<etwinning_survey/>",
     "etwinning_registration": "<etwinning_registration/>",
+    "etwinning_self_assessment": "<etwinning_self_assessment/>",
 }
 
 
