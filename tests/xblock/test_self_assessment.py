@@ -264,3 +264,32 @@ def test_retirement_unlinks_named_and_anonymous_answers_and_keeps_the_pairs(pair
     assert SelfAssessmentAnswer.objects.filter(respondent=token).count() == 2 * len(AREAS)  # the named one's
     # Still paired with each other, so the figures do not change.
     assert [figures(Scope(run=s.course_key))["self_assessments"] for s in (named, anonymous)] == before
+
+
+def test_the_documented_olx_imports_and_exports_the_same(scenario_factory):
+    """The example of docs/authors.md §14.5, imported, exported and imported again."""
+    import re  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    from tests.xblock.test_activity_olx import export  # noqa: PLC0415
+
+    guide = (Path(__file__).parents[2] / "docs" / "authors.md").read_text(encoding="utf-8")
+    section = guide.split("### 14.5 OLX", 1)[1]
+    olx = re.search(r"```xml\n(.*?)```", section, re.S).group(1)
+    imported = scenario_factory(olx, "etwinning_self_assessment")
+    block = imported.block()
+    assert (block.phase, block.assessment, block.threshold, block.anonymous) == ("before", "selfie", 3, True)
+    assert block.items == [{"key": "etwinning_projects", "text": {
+        "el": "Έργα eTwinning: σχεδιάζω και υλοποιώ έργα με σχολεία-εταίρους.",
+        "en": "eTwinning projects: planning and running projects with partner schools."}}]
+    first = export(block)
+    again = scenario_factory(first.decode().split("?>", 1)[1], "etwinning_self_assessment")
+    assert export(again.block()) == first
+
+
+@pytest.mark.parametrize("attrs", ['phase="middle"', 'assessment="Two words"', 'threshold="7"', 'threshold="²"'])
+def test_an_import_with_a_bad_setting_is_refused(scenario_factory, attrs):
+    from skillslab_xblock.support.olx import OLXRejected  # noqa: PLC0415
+
+    with pytest.raises(OLXRejected):
+        scenario_factory(f"<etwinning_self_assessment {attrs}/>", "etwinning_self_assessment")
