@@ -79,11 +79,19 @@ def queue(record: dict) -> None:
     build records only when ``contract.reporting_configured()``: a site without the reporting
     secrets keeps its facts and queues nothing, and no learner's request fails for it.
     """
-    # One INSERT that ignores a key already queued (ON CONFLICT DO NOTHING / INSERT IGNORE).
+    queue_many([record])
+
+
+def queue_many(records: list[dict]) -> None:
+    """``queue`` for many records at once (the worker's batch of events): one multi-row INSERT."""
+    if not records:
+        return
+    now = timezone.now()
+    # INSERTs that ignore a key already queued (ON CONFLICT DO NOTHING / INSERT IGNORE).
     OutboxRecord.objects.bulk_create([OutboxRecord(
         idempotency_key=record["idempotency_key"], record_type=record["type"],
         schema_version=record["schema_version"], course_key=record.get("course_id", ""), payload=record,
-        next_attempt_at=timezone.now())], ignore_conflicts=True)
+        next_attempt_at=now) for record in records], ignore_conflicts=True, batch_size=500)
     if settings.ETWINNING_REPORTING_ENABLED:
         transaction.on_commit(schedule_worker)
 
