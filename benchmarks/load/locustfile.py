@@ -1,0 +1,272 @@
+"""
+A run's peak on the production-like demo (``./dev serve start``): teachers working through the
+four-week demo course at once, as their pages do (benchmarks/README.md, "Load test").
+
+Each simulated teacher opens the course page (Greek or English), answers the self-assessment,
+publishes a partnership card, searches for partners, forms a partnership of two schools with the
+teacher next to them (one invites the card its search found, the other accepts the invitation its
+page's poll shows), declares the eTwinning registration, then fills both shared worksheet steps and
+the project plan: autosaves every few seconds while the page polls the partner block, both steps and
+the plan every 5 seconds (``poll_seconds`` of the demo). Then it submits the steps, answers the
+survey and the closing self-assessment, reopens the page and keeps it open until the run ends.
+
+Every save the server acknowledges (200) is written to ``$SKILLSLAB_LOAD_LOG_DIR`` (one JSON line:
+teacher, block, section, field, text), for ``benchmarks/load/check.py`` to find in the database
+afterwards. Each teacher of a pair writes its own fields of the shared documents, so the text it
+saved last must be what the document holds: a lost save cannot hide behind a partner's later one.
+
+    .venv/bin/locust -f benchmarks/load/locustfile.py --host http://127.0.0.1:8010 \
+        --headless -u 1000 -r 50 -t 5m --csv var/serve/load/run
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+import re
+import time
+import uuid
+
+import gevent
+from locust import events, task
+from locust.contrib.fasthttp import FastHttpUser
+
+SCENARIOS = {"el": ("skillslab_activity.0", "etwinning-skills-labs-four-week-demo-course"),
+             "en": ("skillslab_activity.1", "etwinning-skills-labs-four-week-demo-course-english")}
+POLL_SECONDS = 5
+SAVE_EVERY = (3.0, 6.0)  # seconds between two autosaves while a teacher types
+SAVES_PER_STEP = 12
+AREAS = ("professional_engagement", "digital_resources", "teaching_learning", "assessment",
+         "empowering_learners", "learners_digital_competence")
+SURVEY_ITEMS = ("satisfaction", "content_quality", "activities_helped", "practice_improvement",
+                "ready_for_project", "tutors_expectations", "would_recommend")
+# Filters that single out the partner's card: level × country × language, unique per pair.
+LEVELS = ("kindergarten", "primary_lower", "primary_middle", "primary_upper", "lower_secondary",
+          "upper_secondary", "vocational")
+COUNTRIES = ("AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV",
+             "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE")
+LANGUAGES = ("fr", "de", "it", "es", "pt", "nl", "pl", "ro", "bg", "cs", "sk", "sl", "hr", "hu", "da", "sv",
+             "fi", "et", "lv", "lt", "mt", "ga", "tr", "uk", "sq", "mk", "sr", "no")
+# Fields of the shared documents, one owner each in a pair: (section, field) -> role.
+OWNED = {
+    "inviter": {"worksheet": ("goal", "shared_goal"), "plan": ("plan", "aims")},
+    "invitee": {"worksheet": ("goal", "curriculum_link"), "plan": ("plan", "timeline")},
+}
+# The steps the inviter completes when submitting (the rest of a complete worksheet).
+REST_OF_WORKSHEET = {
+    "partners": {"school_count": 2, "school_levels": ["primary_upper"], "countries": "Greece, Italy",
+                 "roles": "Each school maps its own river; the partner school builds the shared map."},
+    "collaboration": {"level": "joint_product", "how": "Mixed teams of pupils from both schools."},
+    "joint_product": {"description": "A shared e-book: Our rivers."},
+    "tools": {"tools": ["twinspace", "padlet"], "other_tools": "", "data_protection_checked": True},
+    "twinspace": {"practices": ["page_per_workshop", "journal"], "details": ""},
+    "evaluation": {"methods": ["pupil_self_assessment", "partner_survey"], "details": ""},
+}
+
+RUN = os.environ.get("SKILLSLAB_LOAD_RUN", uuid.uuid4().hex[:6])
+LOG_DIR = os.environ.get("SKILLSLAB_LOAD_LOG_DIR", "var/serve/load")
+_numbers = itertools.count()
+_cards: dict[str, str] = {}  # teacher -> school name of their card (pairs live in one process)
+_log = {}  # "file": this process's log of acknowledged saves
+
+
+@events.init.add_listener
+def _open_log(environment, **_kwargs):
+    os.makedirs(LOG_DIR, exist_ok=True)
+    _log["file"] = open(os.path.join(LOG_DIR, f"saves-{RUN}-{os.getpid()}.jsonl"), "a", encoding="utf-8")  # noqa: SIM115
+
+
+def acknowledged(**entry) -> None:
+    _log["file"].write(json.dumps(entry) + "\n")
+    _log["file"].flush()
+
+
+class Teacher(FastHttpUser):
+    network_timeout = 120.0
+    connection_timeout = 120.0
+
+    def on_start(self):
+        number = next(_numbers)
+        self.pair = number // 2
+        self.role = "inviter" if number % 2 == 0 else "invitee"
+        self.name = f"{RUN}-{os.getpid()}-{number}"
+        self.partner = f"{RUN}-{os.getpid()}-{number ^ 1}"
+        self.lang = "el" if self.pair % 2 else "en"
+        self.scenario, self.slug = SCENARIOS[self.lang]
+        self.versions = {"worksheet.d0.u0": 0, "worksheet.d1.u0": 0, "plan": 0}
+        self.partners_stamp = ""
+        self.counter = itertools.count(1)
+
+    # --- requests ------------------------------------------------------------------------------------
+
+    def page(self, label: str) -> None:
+        self.client.get(f"/scenario/{self.scenario}/?student={self.name}&lang={self.lang}", name=f"page ({label})")
+
+    def call(self, block: str, handler: str, body: dict, ok=(200,)) -> tuple[int, dict]:
+        """POST a handler as the block's JavaScript does; a 4xx outside ``ok`` is a failure in the stats."""
+        url = f"/handler/{self.slug}.{block}/{handler}/?student={self.name}&lang={self.lang}"
+        headers = {"X-CSRFToken": self._csrf(), "X-Requested-With": "XMLHttpRequest",
+                   "Content-Type": "application/json"}
+        name = f"{block.split('.', maxsplit=1)[0]} {handler}"
+        with self.client.post(url, data=json.dumps(body), headers=headers, name=name, catch_response=True) as resp:
+            try:
+                data = resp.json() if resp.content else {}
+            except ValueError:
+                data = {}
+            if resp.status_code in ok:
+                resp.success()
+            else:
+                resp.failure(f"{resp.status_code}: {str(data.get('error', ''))[:80]}")
+            return resp.status_code, data
+
+    def _csrf(self) -> str:
+        for cookie in self.client.cookiejar:
+            if cookie.name == "csrftoken":
+                return cookie.value
+        return ""
+
+    def card_filters(self, teacher_pair: int) -> dict:
+        return {"school_level": LEVELS[teacher_pair % len(LEVELS)],
+                "country": COUNTRIES[teacher_pair // len(LEVELS) % len(COUNTRIES)],
+                "language": LANGUAGES[teacher_pair // (len(LEVELS) * len(COUNTRIES)) % len(LANGUAGES)]}
+
+    # --- the course ----------------------------------------------------------------------------------
+
+    @task
+    def work_through_the_course(self):
+        self.page("open")
+        self.self_assessment("d0.u0")
+        self.find_a_partner()
+        self.call("etwinning_registration.d0.u0", "save_registration", {
+            "profile_url": f"https://school-education.ec.europa.eu/en/people/{self.name}",
+            "school_name": f"School {self.name}", "school_code": str(self.pair), "region": "",
+            "teacher_registered_during_course": self.role == "invitee", "school_registered_during_course": False,
+            "consent_to_share_profile": True})
+        for step in ("d0.u0", "d1.u0"):
+            self.fill_step(step)
+        self.submit_steps()
+        self.survey()
+        self.self_assessment("d1.u0")
+        self.page("back")
+        while True:  # the page stays open until the run ends
+            self.wait_polling(60)
+
+    def self_assessment(self, usage: str) -> None:
+        self.call(f"etwinning_self_assessment.{usage}", "submit",
+                  {"answers": {area: random.randint(1, 6) for area in AREAS}})
+
+    def find_a_partner(self) -> None:
+        filters = self.card_filters(self.pair)
+        card = {"teacher_name": f"Teacher {self.name}", "school_name": f"School {self.name}",
+                "school_level": filters["school_level"], "region": "", "cycles": ["B"], "sub_themes": ["B1"],
+                "message": "", "published": True}
+        if self.role == "invitee":  # the card the partner's narrow search finds
+            card.update(country=filters["country"], languages=["en", filters["language"]])
+        else:
+            card.update(country="IS", languages=["is"])
+        self.call("etwinning_partners.d0.u0", "save_card", card)
+        _cards[self.name] = card["school_name"]
+        self.call("etwinning_partners.d0.u0", "search", {"page": 0})  # the first look: everyone
+        if self.role == "inviter":
+            while True:
+                if self.partner in _cards:
+                    _status, found = self.call("etwinning_partners.d0.u0", "search", {**filters, "page": 0})
+                    match = re.search(r'data-card="([0-9a-f]+)">\s*<h4 class="skl-card-school">'
+                                      + re.escape(_cards[self.partner]) + "<", found.get("html", ""))
+                    if match:
+                        self.call("etwinning_partners.d0.u0", "invite", {"card": match[1], "message": "Join us?"})
+                        return
+                self.wait_polling(POLL_SECONDS)
+        while True:  # the invitee's page shows the invitation at its next poll
+            status, data = self.call("etwinning_partners.d0.u0", "current", {"stamp": self.partners_stamp})
+            if status == 200:
+                self.partners_stamp = data.get("stamp", "")
+                invitation = re.search(r'data-respond="([0-9a-f]+)" data-accept="true"',
+                                       (data.get("sections") or {}).get("invitations", ""))
+                if invitation:
+                    self.call("etwinning_partners.d0.u0", "respond", {"invitation": invitation[1], "accept": True})
+                    return
+            self.wait_polling(POLL_SECONDS, partners=False)
+
+    def fill_step(self, step: str) -> None:
+        """Type into the teacher's own field of the step, autosaving; the plan now and then."""
+        section, field = OWNED[self.role]["worksheet"]
+        plan_section, plan_field = OWNED[self.role]["plan"]
+        text = f"{self.name} {step}:"
+        for n in range(1, SAVES_PER_STEP + 1):
+            text = f"{text} s{n}"
+            self.save_worksheet(step, {section: {field: text}}, [(section, field, text)])
+            if n % 4 == 0:
+                plan_text = f"{self.name} plan: {step} s{n}"
+                status, data = self.call("etwinning_project_plan.d0.u0", "save_plan",
+                                         {"plan": {plan_field: plan_text}, "base_version": self.versions["plan"]},
+                                         ok=(200, 409))
+                if status == 200:
+                    self.versions["plan"] = data.get("version", self.versions["plan"])
+                    acknowledged(teacher=self.name, block=f"{self.slug}.etwinning_project_plan.d0.u0",
+                                 section=plan_section, field=plan_field, text=plan_text, at=time.time())
+            self.wait_polling(random.uniform(*SAVE_EVERY))
+
+    def save_worksheet(self, step: str, worksheet: dict, owned: list, handler: str = "save_draft") -> int:
+        key = f"worksheet.{step}"
+        status, data = self.call(f"skillslab_activity.{step}", handler,
+                                 {"worksheet": worksheet, "base_version": self.versions[key]}, ok=(200, 409))
+        if status == 200:
+            self.versions[key] = (data.get("shared") or {}).get("version", self.versions[key])
+            for section, field, text in owned:
+                acknowledged(teacher=self.name, block=f"{self.slug}.skillslab_activity.{step}",
+                             section=section, field=field, text=text, at=time.time())
+        elif status == 409:  # a save on an older version than the partner's: pick up theirs, then again
+            self.poll_step(step)
+        return status
+
+    def submit_steps(self) -> None:
+        if self.role != "inviter":
+            return
+        section, field = OWNED[self.role]["worksheet"]
+        for step in ("d0.u0", "d1.u0"):
+            text = f"{self.name} {step}: submitted"
+            worksheet = {**REST_OF_WORKSHEET, section: {field: text}}
+            for _attempt in range(3):
+                if self.save_worksheet(step, worksheet, [(section, field, text)], handler="submit") != 409:
+                    break
+
+    def survey(self) -> None:
+        self.call("etwinning_survey.d0.u0", "submit", {
+            "answers": {item: random.randint(1, 5) for item in SURVEY_ITEMS}, "comment": "", "share_with_nss": True})
+
+    # --- the page's polls ----------------------------------------------------------------------------
+
+    def poll_step(self, step: str) -> None:
+        key = f"worksheet.{step}"
+        status, data = self.call(f"skillslab_activity.{step}", "shared_state", {"known_version": self.versions[key]})
+        if status == 200 and not data.get("unchanged"):
+            self.versions[key] = (data.get("shared") or {}).get("version", self.versions[key])
+
+    def poll(self, partners: bool = True) -> None:
+        """What the open page asks every ``POLL_SECONDS``: the partner block, both steps, the plan."""
+        if partners:
+            status, data = self.call("etwinning_partners.d0.u0", "current", {"stamp": self.partners_stamp})
+            if status == 200:
+                self.partners_stamp = data.get("stamp", self.partners_stamp)
+        for step in ("d0.u0", "d1.u0"):
+            self.poll_step(step)
+        status, data = self.call("etwinning_project_plan.d0.u0", "current_plan", {}, ok=(200, 409))
+        if status == 200:
+            self.versions["plan"] = data.get("version", self.versions["plan"])
+
+    def wait_polling(self, seconds: float, partners: bool = True) -> None:
+        """Wait ``seconds``, polling as the page does whenever POLL_SECONDS have passed."""
+        until = time.monotonic() + seconds
+        while True:
+            due = getattr(self, "_next_poll", 0.0)
+            now = time.monotonic()
+            if now >= due:
+                self._next_poll = now + POLL_SECONDS
+                self.poll(partners)
+                continue
+            if now >= until:
+                return
+            gevent.sleep(min(due, until) - now)
