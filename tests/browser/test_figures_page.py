@@ -13,6 +13,7 @@ import io
 import openpyxl
 import pytest
 
+from skillslab_xblock.domain.selfie import SELFIE_AREAS
 from skillslab_xblock.scenarios import demo_course
 from tests.browser.test_phone_width_and_axe import SURVEY_ANSWERS
 from tests.browser.test_survey_keyboard_and_axe import axe_violations
@@ -25,12 +26,20 @@ TITLES = {"el": ("Το μάθημα σε αριθμούς", "Εγγραφές α
 
 @pytest.fixture
 def course(transactional_db):
-    """The demo course after three teachers worked: two formed a partnership, one answered the survey."""
+    """
+    The demo course after three teachers worked: two formed a partnership, one answered the survey,
+    and two answered the self-assessment at the start and at the end (one moved up to B1).
+    """
     made = WorkbenchScenario(demo_course("el"), "etwinning_survey")
     for student in ("anna", "luis", "eva"):
         assert made.client.get(f"/scenario/{made.name}/", {"student": student}).status_code == 200  # enrols them
     make_partnership(made.course_key, "anna", "luis")
     assert made.post("submit", {"answers": SURVEY_ANSWERS, "comment": ""}, student="eva").status == 200
+    before, after = made.usage_ids("etwinning_self_assessment")
+    for student, start, end in (("anna", 2, 3), ("luis", 3, 3)):
+        for usage_id, level in ((before, start), (after, end)):
+            answers = dict.fromkeys((area["key"] for area in SELFIE_AREAS), level)
+            assert made.post("submit", {"answers": answers}, student=student, usage_id=usage_id).status == 200
     yield made
     made.close()
 
@@ -42,7 +51,8 @@ def test_the_staff_read_the_charts_with_their_tables_and_download_the_xlsx(live_
     assert page.locator("h1").inner_text().startswith(title)
     assert page.evaluate("document.documentElement.lang") == language
     charts = page.locator("section.chart")
-    assert charts.count() == 3  # enrolment per week, completion, survey items
+    # enrolment per week, completion, survey items, the self-assessment before and after
+    assert charts.count() == 4
     for index in range(charts.count()):
         chart = charts.nth(index)
         svg = chart.locator("svg[role=img]")
@@ -53,6 +63,8 @@ def test_the_staff_read_the_charts_with_their_tables_and_download_the_xlsx(live_
         assert box["width"] > 200 and box["height"] > 20
     assert charts.nth(0).locator("h3").inner_text() == enrolment
     assert page.locator("svg#chart-enrolment rect").count() >= 1  # the three teachers' week
+    growth = charts.nth(3).locator("tbody tr").last.inner_text()  # overall: 1 of 2 at B1 before, 2 of 2 after
+    assert "(1 / 2)" in growth and "(2 / 2)" in growth and "+50" in growth
     figures = page.locator("table").first.inner_text()
     assert "3" in figures.split("\n")[1]  # enrolled: the three who opened the course
     assert axe_violations(page, "html") == []
@@ -80,3 +92,15 @@ def test_the_front_page_leads_the_staff_to_the_figures(live_server, page):
     page.locator("a[href*='/figures/?student=staff']").first.click()
     page.locator("svg#chart-enrolment").wait_for()
     assert page.get_by_role("link", name="CSV").is_visible()
+
+
+@pytest.mark.parametrize("language", ["el", "en"])
+def test_the_staff_go_from_the_run_to_its_school_year(live_server, page, course, language):
+    """The demo's staff are the site's staff: the run's page links to its school year's page, every course."""
+    page.goto(f"{live_server.url}/etwinning/courses/{course.course_key}/figures/?student=staff&lang={language}")
+    page.locator("nav.etwinning-figures-views a").first.click()
+    page.locator("svg#chart-runs").wait_for()
+    runs = page.locator("section.chart").filter(has=page.locator("svg#chart-runs")).locator("tbody tr")
+    assert any(row.startswith(course.course_key) for row in runs.all_inner_texts())
+    assert page.locator("form.scope input[name=school_year]").input_value()  # the year shown, to change
+    assert axe_violations(page, "html") == []
