@@ -126,6 +126,20 @@ def check_failures(prefix: str) -> list[str]:
     return [f"{server_errors} answers with a 5xx status"] if server_errors else []
 
 
+def print_latencies(prefix: str) -> None:
+    """The run's latencies per handler (locust's PREFIX_stats.csv), as a Markdown table."""
+    path = f"{prefix}_stats.csv"
+    if not os.path.exists(path):
+        return
+    print("| request | count | failures | req/s | p50 ms | p95 ms | p99 ms | max ms |")
+    print("|---|---|---|---|---|---|---|---|")
+    with open(path, encoding="utf-8") as stats:
+        for row in csv.DictReader(stats):
+            name = row["Name"] if row["Name"] != "Aggregated" else "**all**"
+            print(f"| {name} | {row['Request Count']} | {row['Failure Count']} | {float(row['Requests/s']):.1f} "
+                  f"| {row['50%']} | {row['95%']} | {row['99%']} | {float(row['Max Response Time']):.0f} |")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--saves", default="var/serve/load", help="the folder of the locust run's saves-*.jsonl")
@@ -137,6 +151,7 @@ def main() -> int:
     problems += check_delivery(args.wait)
     if args.csv:
         problems += check_failures(args.csv)
+        print_latencies(args.csv)
     for problem in problems[:50]:
         print("PROBLEM:", problem)
     print("all checks passed" if not problems else f"{len(problems)} problems")
