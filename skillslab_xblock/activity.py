@@ -375,6 +375,8 @@ class SkillsLabActivityBlock(SharedWorksheetMixin, ActivityChoiceMixin, Collabor
 
     def step_title(self, content: dict | None = None) -> str:
         """The submitted step's name: the workshop converted (the one picked, when learners pick)."""
+        if not self.learner_picks:  # one field, not the whole activity (each read may be a query)
+            return self.workshop_title or self.display_name
         shown = self.shown_activity(content)
         return (shown.workshop_title if shown else "") or self.display_name
 
