@@ -7,7 +7,7 @@ enrolled, active and completed teachers. GROUP BY queries, never a learner loade
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 from django.db.models import Count, Min, Q
 from django.db.models.functions import TruncDate
@@ -44,7 +44,8 @@ def enrolments_per_week(scope: Scope) -> list[Week]:
     gathered into weeks here; an enrolment without a date (an event that did not carry it) is in no week.
     """
     days = (EnrollmentFact.objects.filter(scope.courses(), scope.dated("enrolled_at"), enrolled_at__isnull=False)
-            .annotate(day=TruncDate("enrolled_at")).values("day").annotate(count=Count("id")).order_by("day"))
+            .annotate(day=TruncDate("enrolled_at", tzinfo=UTC)).values("day").annotate(count=Count("id"))
+            .order_by("day"))
     counts: dict[date, int] = {}
     for row in days:
         monday = _monday(row["day"])

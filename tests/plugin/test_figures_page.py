@@ -293,3 +293,42 @@ def test_xlsx_permissions_are_the_csvs(client):
     assert bad.status_code == 400 and bad["Content-Type"].startswith("text/plain")
     assert "school year" in bad.content.decode()
     assert client.get("/etwinning/api/v1/courses/nope/figures/xlsx/").status_code == 400
+
+
+# --- the legacy dashboard's section, and the weeks' limit ---
+
+
+def test_the_dashboard_section_links_the_nss_staff_to_the_year_views(client, two_runs):
+    from crum import impersonate
+    from django.utils import translation
+    from openedx_filters.learning.filters import InstructorDashboardRenderStarted
+
+    from etwinning_plugin.dashboard import AddCourseFiguresSection
+
+    step = AddCourseFiguresSection(InstructorDashboardRenderStarted.filter_type, [])
+
+    def section_for(user) -> str:
+        with impersonate(user), translation.override("en"):
+            context = step.run_filter(context={"course": type("Course", (), {"id": CourseKey.from_string(RUN)})},
+                                      template_name="t")["context"]
+        return context["sections"][-1]["fragment"].body_html()
+
+    nss_section = section_for(nss(client))
+    assert 'href="/etwinning/figures/?school_year=2025-26"' in nss_section
+    assert 'id="chart-enrolment"' in nss_section and 'id="chart-completion"' in nss_section
+    maria = section_for(User.objects.create_user("maria", password="x"))
+    assert "/etwinning/figures/" not in maria and 'id="chart-completion"' in maria
+
+
+def test_a_long_timeline_shows_its_latest_two_years_of_weeks():
+    from etwinning_plugin.reports.scopes import Scope
+    from etwinning_plugin.reports.timeline import MAX_WEEKS, enrolments_per_week
+
+    enrol(RUN, 1, datetime(2022, 1, 3, 9, tzinfo=UTC))
+    enrol(RUN, 2, datetime(2025, 1, 6, 9, tzinfo=UTC))  # a Monday, three years later
+    enrol(RUN, 3, datetime(2025, 1, 12, 23, tzinfo=UTC))  # the Sunday of the same week
+    weeks = enrolments_per_week(Scope(run=RUN))
+    assert len(weeks) == MAX_WEEKS and weeks[-1].enrolments == 2 and sum(w.enrolments for w in weeks) == 2
+    assert weeks[-1].starts.isoformat() == "2025-01-06" and all(w.starts.weekday() == 0 for w in weeks)
+    assert [w.enrolments for w in enrolments_per_week(Scope(run=RUN, school_year="2021-22"))] == [1]
+    assert enrolments_per_week(Scope(run=OTHER_RUN)) == []
