@@ -5,7 +5,7 @@ openedx-webhooks' (the peer PRODUCT.md names), both installed and connected as t
 (``connect_plugin_receivers("lms.djangoapp")``), on the same COURSE_ENROLLMENT_CREATED events.
 
     benchmarks/peer_venv.sh          # once: .venv-bench, the test environment plus the peers
-    .venv-bench/bin/python benchmarks/bench_receivers.py [--events 500]
+    .venv-bench/bin/python benchmarks/bench_receivers.py [--events 500] [--nss-latency-ms 50]
     SKILLSLAB_MARIADB_SOCKET=$PWD/var/mariadb/mysqld.sock .venv-bench/bin/python benchmarks/bench_receivers.py
 
 Configurations, interleaved event by event, a new learner per event:
@@ -14,7 +14,8 @@ Configurations, interleaved event by event, a new learner per event:
 - ``ours``: etwinning_plugin as in production (the receipt's one INSERT; facts left to the worker);
 - ``ours, no worker``: ETWINNING_RECORD_EVENTS_IN_WORKER=False (receipt, fact and outbox record);
 - ``webhooks, 1 hook``: openedx-webhooks with one enabled webhook, which it POSTs synchronously to a
-  loopback endpoint in another process that answers at once (its best case);
+  loopback endpoint in another process that answers at once (its best case), or after
+  ``--nss-latency-ms`` (an NSS some way off, or busy: ours never waits for it);
 - ``webhooks, no hook``: openedx-webhooks with no enabled webhook (its SELECT alone);
 - ``one small insert``: a receiver making one INSERT, the bar PRODUCT.md sets.
 
@@ -101,10 +102,12 @@ def enrollment(n: int) -> CourseEnrollmentData:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=500)
+    parser.add_argument("--nss-latency-ms", type=float, default=0.0,
+                        help="the webhook endpoint waits this long before answering each POST")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
-    sink = subprocess.Popen([sys.executable, str(ROOT / "benchmarks" / "sink_server.py")], stdout=subprocess.PIPE,
-                            text=True)
+    sink = subprocess.Popen([sys.executable, str(ROOT / "benchmarks" / "sink_server.py"),
+                             "--latency-ms", str(args.nss_latency_ms)], stdout=subprocess.PIPE, text=True)
     url = f"http://127.0.0.1:{int(sink.stdout.readline())}/"
     try:
         hook = Webhook.objects.create(event="COURSE_ENROLLMENT_CREATED", webhook_url=url, enabled=True)
@@ -131,10 +134,11 @@ def main() -> int:
     medians = {name: statistics.median(values) * 1000 for name, values in samples.items()}
     p90 = {name: sorted(values)[int(len(values) * 0.9)] * 1000 for name, values in samples.items()}
     print(f"database: {connection.vendor}; Python {sys.version.split()[0]}; DEBUG={settings.DEBUG} (send_robust); "
-          f"{args.events} events per configuration")
+          f"{args.events} events per configuration; the webhook endpoint answers after {args.nss_latency_ms:g} ms")
     for name in names:
         print(f"  {name:18} median {medians[name]:6.2f} ms   p90 {p90[name]:6.2f} ms")
-    print(f"ratio ours / webhooks (1 hook):   {medians['ours'] / medians['webhooks, 1 hook']:.2f}")
+    print(f"ratio ours / webhooks (1 hook):   {medians['ours'] / medians['webhooks, 1 hook']:.3f} "
+          f"(webhooks / ours: {medians['webhooks, 1 hook'] / medians['ours']:.1f} times)")
     print(f"ratio ours / one small insert:    {medians['ours'] / medians['one small insert']:.2f}")
     return 0
 
