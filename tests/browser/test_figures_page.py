@@ -18,6 +18,7 @@ from skillslab_xblock.scenarios import demo_course
 from tests.browser.test_phone_width_and_axe import SURVEY_ANSWERS
 from tests.browser.test_survey_keyboard_and_axe import axe_violations
 from tests.harness import WorkbenchScenario, make_partnership
+from tests.plugin.test_figures_page_demo import demo_scenarios_loaded
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TITLES = {"el": ("Το μάθημα σε αριθμούς", "Εγγραφές ανά εβδομάδα", "Αριθμοί"),
@@ -87,7 +88,7 @@ def test_a_visitor_not_signed_in_is_told_how_and_the_link_opens_the_page(live_se
 
 
 def test_the_front_page_leads_the_staff_to_the_figures(live_server, page):
-    # the demo's own scenarios (a test's scenario registered first would stand alone on the index)
+    demo_scenarios_loaded()
     page.goto(f"{live_server.url}/?lang=en")
     page.locator("a[href*='/figures/?student=staff']").first.click()
     page.locator("svg#chart-enrolment").wait_for()
