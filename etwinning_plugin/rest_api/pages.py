@@ -87,18 +87,23 @@ class FiguresPage(APIView):
 
     def refusal(self, status: int) -> dict:
         """Why, and how to sign in: the demo signs in by ``?student=``; the LMS by its login page."""
-        path = self.request.path
         context = {"title": _("The figures"), "problem": _(self.refused) if status == 403 else
                    _("You are not signed in. These figures are for the course's staff and the NSS's staff.")}
         if on_workbench():
             context.update(sign_in_hint=_("In this demo you sign in with the workbench's student id: add "
                                           "?student=staff to the address."),
-                           sign_in_url=f"{path}?{urlencode({'student': 'staff'})}",
+                           sign_in_url=f"{self.request.path}?{self._as_demo_staff()}",
                            sign_in_text=_("Open this page as the demo's staff"))
         else:
             context.update(sign_in_url=_with_query(settings.LOGIN_URL, next=self.request.get_full_path()),
                            sign_in_text=_("Sign in") if status == 401 else _("Sign in as someone else"))
         return context
+
+    def _as_demo_staff(self) -> str:
+        """This page's query (its course and school year) with the demo's staff student id."""
+        query = self.request.GET.copy()
+        query["student"] = "staff"
+        return query.urlencode()
 
     def problem(self, message: str) -> Response:
         return Response({"title": _("The figures"), "problem": message}, status=400)

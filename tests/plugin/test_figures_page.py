@@ -332,3 +332,10 @@ def test_a_long_timeline_shows_its_latest_two_years_of_weeks():
     assert weeks[-1].starts.isoformat() == "2025-01-06" and all(w.starts.weekday() == 0 for w in weeks)
     assert [w.enrolments for w in enrolments_per_week(Scope(run=RUN, school_year="2021-22"))] == [1]
     assert enrolments_per_week(Scope(run=OTHER_RUN)) == []
+
+
+def test_the_demos_sign_in_link_keeps_the_pages_course_and_year(client):
+    response = client.get(SITE_PAGE, {"course": "NSS+SkillsLabs", "school_year": "2025-26"})
+    assert response.status_code == 401
+    assert 'href="/etwinning/figures/?course=NSS%2BSkillsLabs&amp;school_year=2025-26&amp;student=staff"' in \
+        response.content.decode()
