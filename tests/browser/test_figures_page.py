@@ -105,3 +105,17 @@ def test_the_staff_go_from_the_run_to_its_school_year(live_server, page, course,
     assert any(row.startswith(course.course_key) for row in runs.all_inner_texts())
     assert page.locator("form.scope input[name=school_year]").input_value()  # the year shown, to change
     assert axe_violations(page, "html") == []
+
+
+def test_the_page_fits_a_phone(live_server, browser, course):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/etwinning/courses/{course.course_key}/figures/?student=staff&lang=el")
+    page.locator("svg#chart-survey").wait_for()
+    wide = page.evaluate("""() => Array.from(document.querySelectorAll('body *'))
+        .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
+                     && !(e.closest('.table-wrap') && !e.classList.contains('table-wrap')))
+        .slice(0, 5).map(e => e.tagName + '.' + e.className.baseVal ?? e.className)""")
+    assert wide == [], "elements wider than the phone"
+    assert axe_violations(page, "html") == []
+    context.close()
