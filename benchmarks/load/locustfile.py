@@ -97,12 +97,19 @@ class Teacher(FastHttpUser):
         self.scenario, self.slug = SCENARIOS[self.lang]
         self.versions = {"worksheet.d0.u0": 0, "worksheet.d1.u0": 0, "plan": 0}
         self.partners_stamp = ""
-        self.counter = itertools.count(1)
+        self.partnered = False
 
     # --- requests ------------------------------------------------------------------------------------
 
     def page(self, label: str) -> None:
-        self.client.get(f"/scenario/{self.scenario}/?student={self.name}&lang={self.lang}", name=f"page ({label})")
+        """The course page; a page that did not load is loaded again, as a teacher would."""
+        url = f"/scenario/{self.scenario}/?student={self.name}&lang={self.lang}"
+        while True:
+            with self.client.get(url, name=f"page ({label})", catch_response=True) as resp:
+                if resp.status_code == 200:
+                    return
+                resp.failure(f"{resp.status_code}: page")
+            gevent.sleep(random.uniform(2, 5))
 
     def call(self, block: str, handler: str, body: dict, ok=(200,)) -> tuple[int, dict]:
         """POST a handler as the block's JavaScript does; a 4xx outside ``ok`` is a failure in the stats."""
@@ -176,9 +183,14 @@ class Teacher(FastHttpUser):
                     match = re.search(r'data-card="([0-9a-f]+)">\s*<h4 class="skl-card-school">'
                                       + re.escape(_cards[self.partner]) + "<", found.get("html", ""))
                     if match:
-                        self.call("etwinning_partners.d0.u0", "invite", {"card": match[1], "message": "Join us?"})
-                        return
+                        status, _data = self.call("etwinning_partners.d0.u0", "invite",
+                                                  {"card": match[1], "message": "Join us?"})
+                        if status == 200:
+                            break
                 self.wait_polling(POLL_SECONDS)
+            while not self.partnered:  # the shared steps open once the partner accepts
+                self.wait_polling(POLL_SECONDS)
+            return
         while True:  # the invitee's page shows the invitation at its next poll
             status, data = self.call("etwinning_partners.d0.u0", "current", {"stamp": self.partners_stamp})
             if status == 200:
@@ -186,8 +198,11 @@ class Teacher(FastHttpUser):
                 invitation = re.search(r'data-respond="([0-9a-f]+)" data-accept="true"',
                                        (data.get("sections") or {}).get("invitations", ""))
                 if invitation:
-                    self.call("etwinning_partners.d0.u0", "respond", {"invitation": invitation[1], "accept": True})
-                    return
+                    status, _data = self.call("etwinning_partners.d0.u0", "respond",
+                                              {"invitation": invitation[1], "accept": True})
+                    if status == 200:
+                        self.partnered = True
+                        return
             self.wait_polling(POLL_SECONDS, partners=False)
 
     def fill_step(self, step: str) -> None:
@@ -242,8 +257,10 @@ class Teacher(FastHttpUser):
     def poll_step(self, step: str) -> None:
         key = f"worksheet.{step}"
         status, data = self.call(f"skillslab_activity.{step}", "shared_state", {"known_version": self.versions[key]})
-        if status == 200 and not data.get("unchanged"):
-            self.versions[key] = (data.get("shared") or {}).get("version", self.versions[key])
+        if status == 200:
+            shared = data.get("shared") or {}
+            self.versions[key] = shared.get("version", self.versions[key])
+            self.partnered = self.partnered or shared.get("needs_partnership") is False
 
     def poll(self, partners: bool = True) -> None:
         """What the open page asks every ``POLL_SECONDS``: the partner block, both steps, the plan."""
