@@ -76,7 +76,7 @@ def _legend(series: Sequence[str], y: float) -> list[str]:
     return parts
 
 
-def _clip(label: str, limit: int = 30) -> str:
+def _clip(label: str, limit: int = 27) -> str:
     """A label that fits beside the bars (the table beside the chart has it whole)."""
     return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
 

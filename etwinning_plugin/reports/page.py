@@ -90,7 +90,7 @@ def survey_chart(survey: dict) -> dict:
 def runs_chart(runs: list[timeline.RunFigures]) -> dict:
     title = _("The runs side by side")
     series = [_("Enrolled"), _("Active"), _("Completed")]
-    rows = [charts.Row(run.course_key, [run.enrolled, run.active, run.completed],
+    rows = [charts.Row(run.course_key.removeprefix("course-v1:"), [run.enrolled, run.active, run.completed],
                        [_n(run.enrolled), _n(run.active), _n(run.completed)]) for run in runs]
     desc = _("{runs} runs: enrolled, active and completed teachers of each.").format(runs=_n(len(runs)))
     table = [[run.course_key, _n(run.enrolled), _n(run.active), _n(run.completed)] for run in runs]

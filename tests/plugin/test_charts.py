@@ -94,4 +94,4 @@ def test_long_labels_are_clipped_in_the_chart_only():
     label = "a survey item whose key is much longer than the room beside the bars"
     texts = [t.text for t in parsed(bar_groups("l", "t", "d", [Row(label, [1], ["1"])], series=["n"])).iter(
         f"{SVG}text")]
-    assert texts[0].endswith("…") and len(texts[0]) == 30 and label.startswith(texts[0][:-1])
+    assert texts[0].endswith("…") and len(texts[0]) == 27 and label.startswith(texts[0][:-1])
