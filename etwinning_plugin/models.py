@@ -268,6 +268,8 @@ class SelfAssessment(models.Model):
     levels = models.JSONField(default=list)  # ["A1", ..., "C2"]: the code of each stored value 1..n
     areas = models.JSONField(default=list)  # [{"key", "text": {"el", "en"}}]
     updated_at = models.DateTimeField()
+    # One more with every submission: what a summary covered (answer rows carry no sequence).
+    revision = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["course_key", "assessment"], name="one_self_assessment")]
@@ -282,11 +284,13 @@ class SelfAssessmentAnswer(models.Model):
     two: the learner's id in a named self-assessment; in an anonymous one a pseudonym of this
     self-assessment alone (a keyed hash of course, assessment and learner), which pairs the answers
     and links them to nothing else. ``learner_id`` is set only when named. An anonymous row keeps
-    only the day.
+    only the month: the platform's own completion times would pair a day with a teacher. The key
+    is random, not a sequence, so that the order of rows does not tell who answered first.
     """
 
     BEFORE, AFTER = "before", "after"
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     course_key = models.CharField(max_length=255)
     assessment = models.CharField(max_length=64)
     phase = models.CharField(max_length=8, choices=[(BEFORE, BEFORE), (AFTER, AFTER)])

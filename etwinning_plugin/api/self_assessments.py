@@ -6,7 +6,8 @@ A named self-assessment pairs by the learner's id. An anonymous one pairs by a p
 self-assessment alone: a keyed hash (the site's secret key, salted for this purpose) of the course
 run, the assessment's name and the learner. It is neither the learner's id nor the pseudonym the
 NSS receives, and differs from one self-assessment to the next, so the answers pair with each other
-and with nothing else; the rows keep only the day. The NSS receives only the growth summaries.
+and with nothing else; the rows keep only the month and have random keys. The NSS receives only the
+growth summaries.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -84,16 +86,17 @@ def submit(ref: AssessmentRef, learner_id: str, levels: dict[str, int], descript
 
 def _store(ref: AssessmentRef, learner_id: str, levels: dict[str, int], description: Description, *,
            allow_changes: bool, now) -> None:
-    SelfAssessment.objects.update_or_create(
+    definition, _created = SelfAssessment.objects.update_or_create(
         course_key=ref.course_key, assessment=ref.assessment,
         defaults={"threshold": description.threshold, "levels": description.levels, "areas": description.areas,
                   "updated_at": now})
+    SelfAssessment.objects.filter(pk=definition.pk).update(revision=F("revision") + 1)
     earlier = _answers(ref, learner_id, ref.phase).select_for_update()
     if earlier.exists():
         if not allow_changes:
             raise Refused(N_("You have already answered this survey."), status=409)
-        earlier.delete()  # answers are replaced by new rows: a newer row means something changed
-    moment = now.replace(hour=0, minute=0, second=0, microsecond=0) if ref.anonymous else now
+        earlier.delete()
+    moment = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0) if ref.anonymous else now
     key = respondent(ref, learner_id)
     with transaction.atomic():
         SelfAssessmentAnswer.objects.bulk_create([

@@ -29,7 +29,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from ..models import SelfAssessmentAnswer, SurveyAnswer, SurveyResponse, SurveySummaryMark
+from ..models import SelfAssessment, SurveyAnswer, SurveyResponse, SurveySummaryMark
 from ..reports import self_assessments
 from ..reports.figures import figures
 from ..reports.scopes import Scope, school_year_of
@@ -109,14 +109,13 @@ def _survey_summary(usage_key: str, now: datetime) -> tuple[int, dict]:
 
 def _self_assessments(now: datetime) -> list[_Changed]:
     """
-    Each run's self-assessment by its newest answer (answers are replaced by new rows, so a higher
-    id means a change); marked under a hash of run and name, which may be longer than a usage key.
+    Each run's self-assessment by its revision (one more with every submission); marked under a
+    hash of run and name, which may be longer than a usage key.
     """
-    newest = SelfAssessmentAnswer.objects.values("course_key", "assessment").annotate(last=Max("id")) \
-        .values_list("course_key", "assessment", "last").order_by()
-    return [_Changed("self_assessment:" + hashlib.sha256(f"{course_key}\n{name}".encode()).hexdigest()[:40], last,
-                     partial(_self_assessment_summary, course_key, name, now))
-            for course_key, name, last in newest]
+    revisions = SelfAssessment.objects.values_list("course_key", "assessment", "revision")
+    return [_Changed("self_assessment:" + hashlib.sha256(f"{course_key}\n{name}".encode()).hexdigest()[:40],
+                     revision, partial(_self_assessment_summary, course_key, name, now))
+            for course_key, name, revision in revisions]
 
 
 def _self_assessment_summary(course_key: str, name: str, now: datetime) -> tuple[int, dict]:

@@ -15,6 +15,7 @@ from ..models import (
     EnrollmentFact,
     EtwinningRegistration,
     PartnershipCard,
+    SelfAssessmentAnswer,
     StepSubmission,
     SurveyAnswer,
     SurveyParticipation,
@@ -54,6 +55,8 @@ def active_learners(scope: Scope) -> int:
         SurveyParticipation.objects.filter(scope.of(date_field="submitted_at")).values("learner_id"),
         EtwinningRegistration.objects.filter(scope.of(date_field="created_at")).values("learner_id"),
         PartnershipCard.objects.filter(scope.of(date_field="created_at")).values("learner_id"),
+        SelfAssessmentAnswer.objects.filter(scope.of(date_field="answered_at"), learner_id__isnull=False)
+        .values("learner_id"),
     ]
     did_something = Q(Exists(CompletionFact.objects.filter(course_key=OuterRef("course_key"),
                                                            user_id=OuterRef("user_id"))))

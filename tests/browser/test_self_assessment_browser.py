@@ -37,7 +37,7 @@ def answer_with_keyboard(page, usage_id: str, steps: int) -> None:
         page.keyboard.press("Tab")
     else:
         raise AssertionError("Tab never reached the self-assessment")
-    for area in range(AREAS):
+    for _area in range(AREAS):
         for _ in range(steps):
             page.keyboard.press("ArrowRight")
         page.keyboard.press("Tab")  # the next area's group; after the last, the button
