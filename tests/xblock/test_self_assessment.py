@@ -300,3 +300,19 @@ def test_an_import_with_a_bad_setting_is_refused(scenario_factory, attrs):
 
     with pytest.raises(OLXRejected):
         scenario_factory(f"<etwinning_self_assessment {attrs}/>", "etwinning_self_assessment")
+
+
+def test_a_teacher_who_answered_a_named_self_assessment_is_active(pair):
+    from django.utils import timezone  # noqa: PLC0415
+
+    from etwinning_plugin.models import EnrollmentFact  # noqa: PLC0415
+
+    named, anonymous = pair(), pair(' anonymous="true"')
+    for scenario in (named, anonymous):
+        for teacher in ("t0", "t1", "ida"):
+            EnrollmentFact.objects.create(course_key=scenario.course_key, user_id=teacher, updated_at=timezone.now())
+        assert answer(scenario, "t0", "before", 2).status == 200
+        assert answer(scenario, "ida", "after", 3).status == 200
+    assert figures(Scope(run=named.course_key))["active"] == 2
+    # An anonymous one leaves no row naming the teacher, so it cannot count them (docs/nss-contract.md).
+    assert figures(Scope(run=anonymous.course_key))["active"] == 0
