@@ -44,8 +44,9 @@ def active_learners(scope: Scope) -> int:
     Enrolled learners (each counted once, whatever the number of runs) who did something the
     platform or the blocks recorded in scope: a grade or passing status (the platform writes a grade
     summary at a learner's first graded submission), a submitted step, a change to a shared
-    worksheet, a survey answer, a named self-assessment's answer, a registration, or a partnership card. Each source is a subquery the
-    database evaluates once (IN) or by index (EXISTS), so the count stays in SQL at a million enrolments.
+    worksheet, a survey answer, a named self-assessment's answer, a registration, or a partnership
+    card. Each source is a subquery the database evaluates once (IN) or by index (EXISTS), so the
+    count stays in SQL at a million enrolments.
     """
     sources = [
         StepSubmission.objects.filter(scope.of(date_field="submitted_at")).values("submitted_by"),
