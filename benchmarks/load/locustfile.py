@@ -173,7 +173,8 @@ class Teacher(FastHttpUser):
             card.update(country=filters["country"], languages=["en", filters["language"]])
         else:
             card.update(country="IS", languages=["is"])
-        self.call("etwinning_partners.d0.u0", "save_card", card)
+        while self.call("etwinning_partners.d0.u0", "save_card", card)[0] != 200:  # saved again, as a teacher would
+            gevent.sleep(random.uniform(2, 5))
         _cards[self.name] = card["school_name"]
         self.call("etwinning_partners.d0.u0", "search", {"page": 0})  # the first look: everyone
         if self.role == "inviter":

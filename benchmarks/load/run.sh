@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The load test of a run's peak, end to end (benchmarks/README.md, "Load test"):
 #   benchmarks/load/run.sh [USERS] [SPAWN_RATE] [DURATION] [RUN]     (defaults: 1000 50 5m)
-# 1. a fresh production-like demo (tools/serve.sh: the database of var/serve is started anew),
+# 1. a fresh production-like demo (./dev serve: what it needs installed, var/serve started anew),
 # 2. locust headless on loopback, holding flock /tmp/skillslab-bench.lock (one timed measurement at a time),
 #    with the CPU time each server used meanwhile,
 # 3. benchmarks/load/check.py: saves, state rows, delivery, 5xx; and the latencies per handler.
@@ -15,9 +15,9 @@ RUN=${4:-peak-$(date -u +%Y%m%d-%H%M%S)}
 OUT="var/serve-results/$RUN"
 mkdir -p "$OUT"
 
-tools/serve.sh stop
+./dev serve stop
 rm -rf var/serve
-tools/serve.sh start
+./dev serve start
 
 # CPU seconds (user + system) of each server's processes, from /proc: gunicorn (master and workers),
 # MariaDB, Redis, the Celery worker (and its pool).
