@@ -57,6 +57,7 @@ from openedx_webhooks.models import Webhook  # noqa: E402
 import tests.celery_app  # noqa: E402, F401 - the Celery app (in-memory broker) our receiver asks for a worker run
 from etwinning_plugin import receivers as our_receivers  # noqa: E402
 from etwinning_plugin.models import PlatformEventReceipt  # noqa: E402
+from tests.harness import only_plugin_apps  # noqa: E402
 
 COURSE = CourseKey.from_string("course-v1:NSS+Bench+2027")
 OURS = "etwinning_plugin.course_enrollment_created"
@@ -110,8 +111,11 @@ def main() -> int:
                              "--latency-ms", str(args.nss_latency_ms)], stdout=subprocess.PIPE, text=True)
     url = f"http://127.0.0.1:{int(sink.stdout.readline())}/"
     try:
+        Webhook.objects.all().delete()  # one webhook: none left by an earlier run on this database
         hook = Webhook.objects.create(event="COURSE_ENROLLMENT_CREATED", webhook_url=url, enabled=True)
-        connect_plugin_receivers("lms.djangoapp")  # both apps, from their plugin_app signals config
+        # both apps, from their plugin_app signals config (edx-completion, installed for the tests, needs edx-platform)
+        with only_plugin_apps("etwinning_plugin", "webhooks"):
+            connect_plugin_receivers("lms.djangoapp")
         connected = {entry[0][0] for entry in SIGNAL.receivers}
         assert {OURS, THEIRS} <= connected, connected
         samples = {name: [] for name in CONFIGURATIONS}

@@ -32,6 +32,15 @@ def percent(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 2) if whole else None
 
 
+def _users(rows, field: str = "user_id") -> int:
+    """
+    How many learners ``rows`` hold, each once: one COUNT(DISTINCT), which the database counts as it
+    reads (in user order, by the indexes ``enrolments_of_teacher`` and ``completions_of_teacher``),
+    where ``.distinct().count()`` made it materialise every learner in a derived table first.
+    """
+    return rows.aggregate(users=Count(field, distinct=True))["users"]
+
+
 def _enrolled(scope: Scope):
     """Active enrolments in scope; in a school year, those whose enrolment (else last change) falls in it."""
     dated = scope.dated("enrolled_at") | (Q(enrolled_at__isnull=True) & scope.dated("updated_at")) \
@@ -63,21 +72,20 @@ def active_learners(scope: Scope) -> int:
                                                            user_id=OuterRef("user_id"))))
     for source in sources:
         did_something |= Q(user_id__in=source)
-    return _enrolled(scope).filter(did_something).values("user_id").distinct().count()
+    return _users(_enrolled(scope).filter(did_something))
 
 
 def _completed(scope: Scope) -> int:
     """Learners (once each) who passed, or got a certificate, in scope."""
     passed = Q(is_passing=True) & scope.dated("passed_at")
     certified = Q(certificate_status="downloadable") & scope.dated("updated_at")
-    return CompletionFact.objects.filter(scope.courses()).filter(passed | certified) \
-        .values("user_id").distinct().count()
+    return _users(CompletionFact.objects.filter(scope.courses()).filter(passed | certified))
 
 
 def figures(scope: Scope) -> dict:
     """The figures of a scope (a run, a course, a school year, the site), each teacher counted once."""
-    enrolled = _enrolled(scope).values("user_id").distinct().count()
-    ever = EnrollmentFact.objects.filter(scope.courses()).values("user_id").distinct().count()
+    enrolled = _users(_enrolled(scope))
+    ever = _users(EnrollmentFact.objects.filter(scope.courses()))
     completed = _completed(scope)
     new = registrations.counts_in(scope)
     answers = SurveyAnswer.objects.filter(scope.of("response__course_key", "response__submitted_at"))
