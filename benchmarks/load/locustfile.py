@@ -276,15 +276,17 @@ class Teacher(FastHttpUser):
             self.versions["plan"] = data.get("version", self.versions["plan"])
 
     def wait_polling(self, seconds: float, partners: bool = True) -> None:
-        """Wait ``seconds``, polling as the page does whenever POLL_SECONDS have passed."""
+        """
+        Wait ``seconds``, polling as the page does: POLL_SECONDS after the previous poll's answers
+        came (the page's timer is set again when its poll is done, so a slow server is asked less).
+        """
         until = time.monotonic() + seconds
         while True:
-            due = getattr(self, "_next_poll", 0.0)
             now = time.monotonic()
-            if now >= due:
-                self._next_poll = now + POLL_SECONDS
+            if now >= getattr(self, "_next_poll", 0.0):
                 self.poll(partners)
-                continue
+                self._next_poll = time.monotonic() + POLL_SECONDS
+            now = time.monotonic()
             if now >= until:
                 return
-            gevent.sleep(min(due, until) - now)
+            gevent.sleep(min(self._next_poll, until) - now)
