@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -98,12 +98,19 @@ def _store(ref: AssessmentRef, learner_id: str, levels: dict[str, int], descript
         earlier.delete()
     moment = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0) if ref.anonymous else now
     key = respondent(ref, learner_id)
-    with transaction.atomic():
-        SelfAssessmentAnswer.objects.bulk_create([
-            SelfAssessmentAnswer(course_key=ref.course_key, assessment=ref.assessment, phase=ref.phase,
-                                 respondent=key, learner_id=None if ref.anonymous else learner_id,
-                                 usage_key=ref.usage_key, area=area, level=level, answered_at=moment)
-            for area, level in levels.items()])
+    try:
+        with transaction.atomic():
+            _insert(ref, key, levels, learner_id, moment)
+    except IntegrityError as twice:  # the same teacher's other request stored its first answers a moment ago
+        raise Refused(N_("Your answers could not be saved at this moment. Please try again."), status=409) from twice
+
+
+def _insert(ref: AssessmentRef, key: str, levels: dict[str, int], learner_id: str, moment) -> None:
+    SelfAssessmentAnswer.objects.bulk_create([
+        SelfAssessmentAnswer(course_key=ref.course_key, assessment=ref.assessment, phase=ref.phase,
+                             respondent=key, learner_id=None if ref.anonymous else learner_id,
+                             usage_key=ref.usage_key, area=area, level=level, answered_at=moment)
+        for area, level in levels.items()])
 
 
 def growth(ref: AssessmentRef) -> dict | None:

@@ -316,3 +316,18 @@ def test_a_teacher_who_answered_a_named_self_assessment_is_active(pair):
     assert figures(Scope(run=named.course_key))["active"] == 2
     # An anonymous one leaves no row naming the teacher, so it cannot count them (docs/nss-contract.md).
     assert figures(Scope(run=anonymous.course_key))["active"] == 0
+
+
+def test_two_first_submissions_at_once_keep_one_set_and_answer_409_not_500(pair, monkeypatch):
+    """
+    The second request did not see the first's rows (both looked before either wrote): the unique
+    index refuses it, and the teacher is asked to try again (the old code answered 500).
+    """
+    scenario = pair()
+    assert answer(scenario, "t0", "before", 2).status == 200
+    stored = sorted(SelfAssessmentAnswer.objects.values_list("area", "level"))
+    monkeypatch.setattr(self_assessments, "_answers", lambda *args: SelfAssessmentAnswer.objects.none())
+    late = answer(scenario, "t0", "before", 5, lang="el")
+    assert late.status == 409
+    assert late.body["error"] == "Δεν ήταν δυνατό να αποθηκευτούν οι απαντήσεις σας αυτή τη στιγμή. Δοκιμάστε ξανά."
+    assert sorted(SelfAssessmentAnswer.objects.values_list("area", "level")) == stored
