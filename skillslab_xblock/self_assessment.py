@@ -9,15 +9,13 @@ growth in points; a teacher sees their own levels before and now.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 
 from web_fragments.fragment import Fragment
 from webob import Response
 from xblock.completable import CompletableXBlockMixin
 from xblock.core import XBlock
-from xblock.fields import Boolean, DateTime, Integer, List, Scope, String
+from xblock.fields import Boolean, Integer, List, Scope, String
 
 from etwinning_plugin import api
 from skillslab_xblock.collaboration import CollaborationMixin, rejected_from
@@ -26,10 +24,10 @@ from skillslab_xblock.domain.taxonomy import localized
 from skillslab_xblock.support.base import SettingsOLXMixin, SkillsLabBlockMixin, block_services
 from skillslab_xblock.support.handlers import RequestRejected, learner_json_handler
 from skillslab_xblock.support.i18n import N_, in_every_language
-from skillslab_xblock.support.items import ItemsOLXMixin, clean_items_field, items_to_text
-from skillslab_xblock.support.reports import learner_key_of, report_rows, spreadsheet_safe
+from skillslab_xblock.support.items import ItemsOLXMixin, QuestionnaireMixin, clean_items_field, items_to_text
+from skillslab_xblock.support.reports import learner_key_of, report_rows, spreadsheet_safe, staff_csv
 from skillslab_xblock.support.settings_form import SettingsForm
-from skillslab_xblock.support.values import editor_datetime, editor_number, has_passed
+from skillslab_xblock.support.values import editor_datetime, editor_number
 
 PHASES = {"before": N_("At the start of the course"), "after": N_("At the end of the course")}
 _ASSESSMENT_NAME = re.compile(r"^[a-z0-9_-]{1,64}$")
@@ -37,8 +35,8 @@ _ASSESSMENT_NAME = re.compile(r"^[a-z0-9_-]{1,64}$")
 
 @XBlock.needs("i18n")
 @block_services()
-class EtwinningSelfAssessmentBlock(CollaborationMixin, ItemsOLXMixin, SettingsOLXMixin, SkillsLabBlockMixin,
-                                   CompletableXBlockMixin, XBlock):
+class EtwinningSelfAssessmentBlock(CollaborationMixin, QuestionnaireMixin, ItemsOLXMixin, SettingsOLXMixin,
+                                   SkillsLabBlockMixin, CompletableXBlockMixin, XBlock):
     """A level per area at the start or the end of a course, paired per teacher by the assessment's name."""
 
     has_author_view = True
@@ -56,12 +54,6 @@ class EtwinningSelfAssessmentBlock(CollaborationMixin, ItemsOLXMixin, SettingsOL
     anonymous = Boolean(
         display_name=N_("Anonymous answers"), scope=Scope.settings, default=False,
         help=N_("The answers are paired by a code of this self-assessment alone, never stored with a name."))
-    allow_changes = Boolean(display_name=N_("Learners may change their answers until the deadline"),
-                            scope=Scope.settings, default=True)
-    deadline = DateTime(display_name=N_("Deadline"), scope=Scope.settings, default=None)
-
-    learner_key = String(scope=Scope.user_state, default="")  # for the problem-responses report
-
     editable_fields = ("display_name", "items", "phase", "assessment", "threshold", "anonymous", "allow_changes",
                        "deadline")
 
@@ -72,16 +64,14 @@ class EtwinningSelfAssessmentBlock(CollaborationMixin, ItemsOLXMixin, SettingsOL
         return api.self_assessments.AssessmentRef(self.course_key, self.usage_key, self.assessment, self.phase,
                                                   self.anonymous)
 
-    def deadline_passed(self) -> bool:
-        return has_passed(self.learner_deadline(self.deadline))
-
     def description(self) -> api.self_assessments.Description:
         return api.self_assessments.Description(self.threshold, list(LEVEL_CODES), self.items)
 
     def levels(self) -> list[dict]:
         language = self.language
         return [{"value": level.value, "code": level.code, "name": localized(level.name, language),
-                 "stem": localized(level.stem, language)} for level in LEVELS]
+                 "label": f"{localized(level.name, language)}: {localized(level.stem, language)}"}
+                for level in LEVELS]
 
     def item_texts(self) -> list[dict]:
         return [{"key": item["key"], "text": localized(item["text"], self.language)} for item in self.items]
@@ -199,21 +189,16 @@ class EtwinningSelfAssessmentBlock(CollaborationMixin, ItemsOLXMixin, SettingsOL
     @XBlock.handler
     def results_csv(self, request, suffix: str = "") -> Response:
         """The run's growth for course staff: per area and overall, counts, shares and their denominators."""
-        if not self.current_user_is_staff:
-            return Response(self._("Only course staff can download the results."), status=403,
-                            content_type="text/plain", charset="utf8")
+        return staff_csv(self, "self-assessment-growth.csv", self._growth_rows)
+
+    def _growth_rows(self) -> list[list]:
         growth = self.staff_results()["growth"]
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["area", "text", "paired", f"at or above {LEVEL_CODES[self.threshold - 1]} before",
-                         "percent before", "after", "percent after", "growth (points)", "moved up a level"])
-        for line in (growth["areas"] + [growth["overall"]]) if growth else []:
-            writer.writerow([line["key"], spreadsheet_safe(line["text"]), line["paired"], line["before"],
-                             _number(line["percent_before"]), line["after"], _number(line["percent_after"]),
-                             _number(line["growth_points"]), line["moved_up"]])
-        response = Response("\ufeff" + out.getvalue(), content_type="text/csv", charset="utf8")
-        response.headers["Content-Disposition"] = 'attachment; filename="self-assessment-growth.csv"'
-        return response
+        return [["area", "text", "paired", f"at or above {LEVEL_CODES[self.threshold - 1]} before",
+                 "percent before", "after", "percent after", "growth (points)", "moved up a level"]] + [
+            [line["key"], spreadsheet_safe(line["text"]), line["paired"], line["before"],
+             _number(line["percent_before"]), line["after"], _number(line["percent_after"]),
+             _number(line["growth_points"]), line["moved_up"]]
+            for line in ((growth["areas"] + [growth["overall"]]) if growth else [])]
 
     # --- settings --------------------------------------------------------------------------------
 

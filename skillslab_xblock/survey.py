@@ -6,14 +6,11 @@ counters); tallies are counted from them. An anonymous survey stores no identifi
 
 from __future__ import annotations
 
-import csv
-import io
-
 from web_fragments.fragment import Fragment
 from webob import Response
 from xblock.completable import CompletableXBlockMixin
 from xblock.core import XBlock
-from xblock.fields import Boolean, DateTime, Integer, List, Scope, String
+from xblock.fields import Boolean, Integer, List, Scope, String
 
 from etwinning_plugin import api
 from skillslab_xblock.collaboration import CollaborationMixin, rejected_from
@@ -21,14 +18,13 @@ from skillslab_xblock.domain.taxonomy import localized
 from skillslab_xblock.support.base import SettingsOLXMixin, SkillsLabBlockMixin, block_services
 from skillslab_xblock.support.handlers import RequestRejected, learner_json_handler
 from skillslab_xblock.support.i18n import N_, in_every_language
-from skillslab_xblock.support.items import ItemsOLXMixin, clean_items_field, items_to_text
-from skillslab_xblock.support.reports import learner_key_of, report_rows, spreadsheet_safe
+from skillslab_xblock.support.items import ItemsOLXMixin, QuestionnaireMixin, clean_items_field, items_to_text
+from skillslab_xblock.support.reports import learner_key_of, report_rows, spreadsheet_safe, staff_csv
 from skillslab_xblock.support.settings_form import SettingsForm
 from skillslab_xblock.support.values import (
     clean_plain_text,
     editor_datetime,
     editor_number,
-    has_passed,
     render_message,
 )
 
@@ -62,10 +58,12 @@ COMMENTS_SHOWN = 500
 RESULTS_MINIMUM_DEFAULT = 5
 ANONYMOUS_RESULTS_MINIMUM = 5  # the least an author may choose for an anonymous survey
 MAX_RESULTS_MINIMUM = 10000
+
+
 @XBlock.needs("i18n")
 @block_services()
-class EtwinningSurveyBlock(CollaborationMixin, ItemsOLXMixin, SettingsOLXMixin, SkillsLabBlockMixin,
-                           CompletableXBlockMixin, XBlock):
+class EtwinningSurveyBlock(CollaborationMixin, QuestionnaireMixin, ItemsOLXMixin, SettingsOLXMixin,
+                           SkillsLabBlockMixin, CompletableXBlockMixin, XBlock):
     """Five-point evaluation items and an open comment; results for staff (and learners if allowed)."""
 
     # Studio previews ``author_view``; without this it would show ``student_view`` as the author.
@@ -77,8 +75,6 @@ class EtwinningSurveyBlock(CollaborationMixin, ItemsOLXMixin, SettingsOLXMixin, 
     comment_enabled = Boolean(display_name=N_("Ask for an open comment"), scope=Scope.settings, default=True)
     anonymous = Boolean(display_name=N_("Anonymous answers"), scope=Scope.settings, default=False,
                         help=N_("No identifier is stored with the answers; each learner answers once."))
-    allow_changes = Boolean(display_name=N_("Learners may change their answers until the deadline"),
-                            scope=Scope.settings, default=True)
     show_results = Boolean(display_name=N_("Learners see the results after answering"), scope=Scope.settings,
                            default=False)
     results_minimum = Integer(
@@ -86,9 +82,6 @@ class EtwinningSurveyBlock(CollaborationMixin, ItemsOLXMixin, SettingsOLXMixin, 
         default=RESULTS_MINIMUM_DEFAULT,
         help=N_("Learners see the results once this many have answered, updated each time this many more "
                 "have answered, so that no one can work out another learner's answers."))
-    deadline = DateTime(display_name=N_("Deadline"), scope=Scope.settings, default=None)
-
-    learner_key = String(scope=Scope.user_state, default="")  # for the problem-responses report
 
     # --- state -----------------------------------------------------------------------------------
 
@@ -96,9 +89,6 @@ class EtwinningSurveyBlock(CollaborationMixin, ItemsOLXMixin, SettingsOLXMixin, 
     def ref(self) -> api.surveys.SurveyRef:
         return api.surveys.SurveyRef(self.course_key, self.usage_key, self.anonymous,
                                      self.results_minimum if self.show_results else None)
-
-    def deadline_passed(self) -> bool:
-        return has_passed(self.learner_deadline(self.deadline))
 
     def item_texts(self) -> list[dict]:
         language = self.language
@@ -152,7 +142,7 @@ class EtwinningSurveyBlock(CollaborationMixin, ItemsOLXMixin, SettingsOLXMixin, 
         frag = Fragment(self.render_template("survey/student.html", {
             "block_id": self.dom_id, "language": self.language, "display_name": self.shown_display_name(),
             "state": state, "items": self.item_texts(), "comment_enabled": self.comment_enabled,
-            "scale": [{"value": i + 1, "label": gettext(label)} for i, label in enumerate(SCALE_LABELS)],
+            "scale": [{"value": i + 1, "code": i + 1, "label": gettext(label)} for i, label in enumerate(SCALE_LABELS)],
             "anonymous": self.anonymous, "allow_changes": self.allow_changes,
             "results_minimum": self.results_minimum,
             "deadline": deadline.isoformat() if (deadline := self.learner_deadline(self.deadline)) else "",
@@ -251,24 +241,15 @@ class EtwinningSurveyBlock(CollaborationMixin, ItemsOLXMixin, SettingsOLXMixin, 
     @XBlock.handler
     def results_csv(self, request, suffix: str = "") -> Response:
         """Per-item results for course staff: answered, count per point, positive and its share."""
-        gettext = self.translator.gettext
-        if not self.current_user_is_staff:
-            return Response(gettext("Only course staff can download the results."), status=403,
-                            content_type="text/plain", charset="utf8")
+        return staff_csv(self, "survey-results.csv", self._results_rows)
+
+    def _results_rows(self) -> list[list]:
         results = self.results()
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["item", "text", "answered", "1", "2", "3", "4", "5", "positive (4-5)",
-                         "percent positive", "responses"])
-        for item in results["items"]:
-            writer.writerow([item["key"], spreadsheet_safe(item["text"]), item["answered"], *item["counts"],
-                             item["positive"],
-                             "" if item["percent_positive"] is None else f"{item['percent_positive']:.2f}",
-                             results["responses"]])
-        # A byte-order mark, so that spreadsheet programs read the Greek as UTF-8.
-        response = Response("\ufeff" + out.getvalue(), content_type="text/csv", charset="utf8")
-        response.headers["Content-Disposition"] = 'attachment; filename="survey-results.csv"'
-        return response
+        return [["item", "text", "answered", "1", "2", "3", "4", "5", "positive (4-5)", "percent positive",
+                 "responses"]] + [
+            [item["key"], spreadsheet_safe(item["text"]), item["answered"], *item["counts"], item["positive"],
+             "" if item["percent_positive"] is None else f"{item['percent_positive']:.2f}", results["responses"]]
+            for item in results["items"]]
 
     def clean_settings(self, data: dict) -> dict:
         form = SettingsForm(self, data)

@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 
 from lxml import etree
+from xblock.fields import Boolean, DateTime, Scope, String
 
 from .i18n import N_
 from .settings_form import SettingsForm
-from .values import clean_plain_text, render_message
+from .values import clean_plain_text, has_passed, render_message
 
 MAX_ITEMS = 30
 MAX_ITEM_TEXT = 500
@@ -118,3 +119,19 @@ class ItemsOLXMixin:
                 self._add_field(node, name, field)
         if self.fields["items"].is_set_on(self):
             add_items_to_node(node, self.items)
+
+
+class QuestionnaireMixin:
+    """
+    What a survey and a self-assessment share besides their items: answers that may change until
+    a deadline (the platform's due date when the author set none), and the learner's key kept for
+    the problem-responses report.
+    """
+
+    allow_changes = Boolean(display_name=N_("Learners may change their answers until the deadline"),
+                            scope=Scope.settings, default=True)
+    deadline = DateTime(display_name=N_("Deadline"), scope=Scope.settings, default=None)
+    learner_key = String(scope=Scope.user_state, default="")  # for the problem-responses report
+
+    def deadline_passed(self) -> bool:
+        return has_passed(self.learner_deadline(self.deadline))
