@@ -31,3 +31,16 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def step(transactional_db, settings):
+    """A shared worksheet step of Anna and Luís, partners already, whose pages poll every second."""
+    from skillslab_xblock.scenarios import activity_olx
+    from tests.harness import WorkbenchScenario, make_partnership
+
+    settings.XBLOCK_SETTINGS = {**settings.XBLOCK_SETTINGS, "SkillsLabActivityBlock": {"poll_seconds": 1}}
+    made = WorkbenchScenario(activity_olx("b1-river-keepers", "w1", "a1", "en", collaboration_mode="shared"))
+    make_partnership(made.course_key, "anna", "luis")
+    yield made
+    made.close()

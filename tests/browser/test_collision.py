@@ -11,22 +11,11 @@ import time
 import pytest
 
 from etwinning_plugin import api
-from skillslab_xblock.scenarios import activity_olx
-from tests.harness import WorkbenchScenario, make_partnership
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ANNA_TEXT = "Pupils compare the rivers of Patras and Braga."
 LUIS_TEXT = "Each class cleans its river bank and reports."
-
-
-@pytest.fixture
-def step(transactional_db, settings):
-    settings.XBLOCK_SETTINGS = {**settings.XBLOCK_SETTINGS, "SkillsLabActivityBlock": {"poll_seconds": 1}}
-    made = WorkbenchScenario(activity_olx("b1-river-keepers", "w1", "a1", "en", collaboration_mode="shared"))
-    make_partnership(made.course_key, "anna", "luis")
-    yield made
-    made.close()
 
 
 def stored(step, learner="anna") -> dict:

@@ -451,19 +451,21 @@ function SkillsLabActivity(runtime, element, args) {
     history.addEventListener("toggle", function () { if (history.open) { showHistory(); } });
   }
 
+  /* Resolves true when the answer showed partners' changes (SkillsLab.poll's contract), false when not. */
   function refresh() {
     return post(args.shared_state_url, {known_version: version}).then(function (response) {
-      if (response.ok && !busy && !response.data.unchanged && response.data.shared &&
-          response.data.shared.version !== version) {
-        if (response.data.shared.version < version) { return; }  // an answer older than the page
-        version = response.data.shared.version;
-        var changed = applyContent(response.data.worksheet);
-        showOriginal(response.data);
-        showProgress(response.data);
-        showFeedback(response.data);
-        if (changed) { saveStatus.textContent = gettext("Your partners' latest changes are shown."); }
-        if (history && history.open) { showHistory(); }
-      }
+      if (!response.ok || response.data.unchanged || !response.data.shared ||
+          response.data.shared.version === version) { return false; }
+      if (busy) { return undefined; }  // a save is on its way: its answer shows the newest, ask again
+      if (response.data.shared.version < version) { return false; }  // an answer older than the page
+      version = response.data.shared.version;
+      var changed = applyContent(response.data.worksheet);
+      showOriginal(response.data);
+      showProgress(response.data);
+      showFeedback(response.data);
+      if (changed) { saveStatus.textContent = gettext("Your partners' latest changes are shown."); }
+      if (history && history.open) { showHistory(); }
+      return true;
     });
   }
 
@@ -484,7 +486,11 @@ function SkillsLabActivity(runtime, element, args) {
   }
   function checkPartnership() {
     return post(args.shared_state_url, {}).then(function (response) {
-      if (response.ok && response.data.shared && !response.data.shared.needs_partnership) { unlock(response.data); }
+      if (response.ok && response.data.shared && !response.data.shared.needs_partnership) {
+        unlock(response.data);
+        return true;
+      }
+      return false;
     });
   }
   var needsNotice = block.querySelector("[data-needs-partnership]");
@@ -507,9 +513,9 @@ function SkillsLabActivity(runtime, element, args) {
     if (shared) { refresh(); }
     window.SkillsLab.poll(function () {
       if (waitingForPartners) { return checkPartnership(); }
-      if (busy || Object.keys(dirty).length) { return Promise.resolve(); }
+      if (busy || Object.keys(dirty).length) { return Promise.resolve(); }  // not asked: undefined
       return refresh();
-    }, args.poll_seconds || 5);
+    }, args.poll_seconds || 5, block);
   }
 
   updateToolWarning();

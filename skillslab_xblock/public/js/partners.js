@@ -129,16 +129,19 @@ function SkillsLabPartners(runtime, element, args) {
   /* Invitations received, answers to the learner's own and new members appear while the page is
    * open: the page asks with its stamp, and the server answers "unchanged" until something is. */
   var live = block.querySelector("[data-live]");
+  /* Resolves true when something changed (SkillsLab.poll's contract): also when it is not shown yet
+   * because the learner is in one of the sections, so that it is shown soon after. */
   function checkPartnership() {
-    if (!args.stamp) { return Promise.resolve(); }  // not signed in
+    if (!args.stamp) { return Promise.resolve(false); }  // not signed in
     return post(args.urls.current, {stamp: stamp}).then(function (response) {
-      if (!response.ok || response.data.unchanged || block.contains(document.activeElement) &&
-          document.activeElement.closest("[data-section]")) { return; }
+      if (!response.ok || response.data.unchanged) { return false; }
+      if (block.contains(document.activeElement) && document.activeElement.closest("[data-section]")) { return true; }
       stamp = response.data.stamp;
       showSections(response.data.sections);
       if (live) { live.textContent = gettext("Your partnership and invitations were updated."); }
       document.dispatchEvent(new CustomEvent("skillslab:partnership-changed"));
+      return true;
     });
   }
-  window.SkillsLab.poll(checkPartnership, args.poll_seconds || 5);
+  window.SkillsLab.poll(checkPartnership, args.poll_seconds || 5, block);
 }

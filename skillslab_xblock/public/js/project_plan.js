@@ -124,10 +124,15 @@ function SkillsLabProjectPlan(runtime, element, args) {
     clearTimeout(saveTimer);
     save(true);  // "Plan saved." is said once, where every save says it
   });
+  /* Resolves true when the answer showed partners' changes, false when not, and undefined when it did
+   * not ask or a save was on its way (SkillsLab.poll's contract). */
   function refresh() {
     if (busy || Object.keys(dirty).length) { return Promise.resolve(); }
     return post(args.state_url, {}).then(function (response) {
-      if (response.ok && !busy && response.data.version !== version) { showState(response.data); }
+      if (!response.ok || response.data.version === version) { return false; }
+      if (busy) { return undefined; }
+      showState(response.data);
+      return true;
     });
   }
   /* "Copy the plan": the whole plan as rich text (HTML, so that TwinSpace's editor keeps its headings
@@ -176,5 +181,5 @@ function SkillsLabProjectPlan(runtime, element, args) {
   // At once (the view that rendered the page writes nothing: the handler records a plan completed by
   // the partners meanwhile), then while the page is open, slower in a hidden tab.
   refresh();
-  window.SkillsLab.poll(refresh, args.poll_seconds || 5);
+  window.SkillsLab.poll(refresh, args.poll_seconds || 5, block);
 }

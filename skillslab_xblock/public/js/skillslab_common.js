@@ -64,21 +64,68 @@ window.SkillsLab = window.SkillsLab || (function () {
     box.hidden = false;
     box.focus();
   }
-  /* Call ``check()`` (which returns a promise) every ``seconds`` while the page is visible, every
-   * minute while it is hidden, and at once when it shows again: pages left open in a background tab
-   * cost the server little, and a teacher coming back sees what changed. */
-  function poll(check, seconds) {
+  /* Call ``check()`` again and again while the page is open, asking the server less while nothing
+   * happens. ``check()`` returns a promise (or a value) that says what its answer showed: ``true``
+   * something new (a partner's change), ``false`` nothing new, anything else (``undefined``) it did not
+   * ask (a save of the learner was on its way). The first call comes after 0.5–1.5 × ``seconds``, at
+   * random, so that pages opened together do not ask together; then the wait grows by POLL_GROWTH
+   * after each answer with nothing new, up to POLL_CEILING × ``seconds`` (at most a minute, never less
+   * than ``seconds``), and is ``seconds`` again at once when an answer showed something new, when the
+   * learner types, clicks or focuses inside ``element`` (the block: a teacher at work sees partners'
+   * changes as fast as ever), and when a hidden tab shows again (asked at once). A hidden tab asks
+   * once a minute. A call that fails (offline, server down) counts as nothing new. */
+  var POLL_GROWTH = 1.5;
+  var POLL_CEILING = 6;
+  function poll(check, seconds, element) {
+    var ceiling = Math.max(seconds, Math.min(POLL_CEILING * seconds, 60));
+    var delay = seconds;
     var timer = null;
-    function next() {
+    var due = 0;          // when the timer fires (ms since the epoch)
+    var asking = false;   // a check is on its way
+    var touched = false;  // the learner worked in the block while it was
+    function schedule(wait) {
       clearTimeout(timer);
-      timer = setTimeout(run, (document.hidden ? Math.max(60, seconds) : seconds) * 1000);
+      due = Date.now() + wait * 1000;
+      timer = setTimeout(run, wait * 1000);
+    }
+    function done(changed) {
+      asking = false;
+      if (changed === true || touched) {
+        delay = seconds;
+      } else if (changed === false) {
+        delay = Math.min(delay * POLL_GROWTH, ceiling);
+      }
+      touched = false;
+      schedule(document.hidden ? Math.max(60, seconds) : delay);
     }
     function run() {
-      var done = function () { next(); };
-      try { Promise.resolve(check()).then(done, done); } catch (error) { next(); }
+      clearTimeout(timer);
+      timer = null;
+      asking = true;
+      try {
+        Promise.resolve(check()).then(done, function () { done(false); });
+      } catch (error) {
+        done(false);
+      }
     }
-    document.addEventListener("visibilitychange", function () { if (!document.hidden) { run(); } });
-    next();
+    /* The learner is at work here: back to ``seconds``, and no longer than that to the next call. */
+    function wake() {
+      delay = seconds;
+      if (asking) {
+        touched = true;
+      } else if (!document.hidden && (timer === null || due - Date.now() > seconds * 1000)) {
+        schedule(seconds);
+      }
+    }
+    if (element) {
+      ["input", "keydown", "click", "focusin"].forEach(function (name) { element.addEventListener(name, wake); });
+    }
+    document.addEventListener("visibilitychange", function () {
+      if (document.hidden) { return; }
+      delay = seconds;
+      if (asking) { touched = true; } else { run(); }
+    });
+    schedule(seconds * (0.5 + Math.random()));
   }
   return {
     poll: poll,
