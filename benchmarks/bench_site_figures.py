@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import statistics
 import sys
 import tempfile
@@ -54,9 +55,9 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import OperationalError, connection  # noqa: E402
 
-from etwinning_plugin.models import EnrollmentFact  # noqa: E402
+from etwinning_plugin.models import EnrollmentFact, TallyDue, TeacherTally  # noqa: E402
 from etwinning_plugin.reports import figures as figures_module  # noqa: E402
-from etwinning_plugin.reports import registrations  # noqa: E402
+from etwinning_plugin.reports import registrations, teacher_tallies  # noqa: E402
 from etwinning_plugin.reports.scopes import Scope  # noqa: E402
 
 RUNS = 10
@@ -116,7 +117,7 @@ def statements(c: int, per_course: int) -> list[str]:
 
 
 TABLES = ["enrollmentfact", "completionfact", "stepsubmission", "surveyparticipation", "etwinningregistration",
-          "partnershipcard", "surveyanswer", "surveyresponse"]
+          "partnershipcard", "surveyanswer", "surveyresponse", "teachertally", "tallydue"]
 
 
 def load(per_course: int) -> None:
@@ -136,6 +137,22 @@ def load(per_course: int) -> None:
         for table in TABLES:
             cursor.execute(f"ANALYZE TABLE {T}{table}")
             cursor.fetchall()
+
+
+def build_tallies(batch: int) -> None:
+    """Every teacher's tallies, made the way an upgraded site makes them: all due, then settled by the worker's code."""
+    start = time.perf_counter()
+    teacher_tallies.mark_all_due()
+    due = TallyDue.objects.count()
+    print(f"  {due:,} teachers due in {time.perf_counter() - start:.0f} s; settling {batch:,} per transaction",
+          flush=True)
+    start, settled = time.perf_counter(), 0
+    while TallyDue.objects.exists():
+        settled += teacher_tallies.settle(batch, limit=50 * batch)
+        elapsed = time.perf_counter() - start
+        print(f"  {settled:,} teachers settled in {elapsed:.0f} s ({settled / elapsed:,.0f}/s)", flush=True)
+    print(f"tallies made: {TeacherTally.objects.count():,} rows for {settled:,} teachers in "
+          f"{time.perf_counter() - start:.0f} s", flush=True)
 
 
 def measure(function, rounds: int) -> tuple[float, float, object]:
@@ -159,7 +176,12 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="0: load the rows and stop")
     parser.add_argument("--reload", action="store_true")
     parser.add_argument("--parts", action="store_true", help="also time each count on its own")
+    parser.add_argument("--from-facts", action="store_true",
+                        help="with --parts: also count the teachers from the facts (the way before the tallies)")
     parser.add_argument("--buffer-pool-gib", type=int, default=6, help="the InnoDB buffer pool (SET GLOBAL)")
+    parser.add_argument("--settle-batch", type=int, default=2000, help="teachers settled per transaction")
+    parser.add_argument("--changed", type=int, default=1000,
+                        help="then: this many teachers marked due (their facts changed), and the site's figures again")
     parser.add_argument("--max-seconds", type=float, default=120,
                         help="stop a statement after this long and say so (MariaDB's max_statement_time; 0: never)")
     args = parser.parse_args()
@@ -172,6 +194,9 @@ def main() -> int:
         start = time.perf_counter()
         load(args.per_course)
         print(f"loaded in {time.perf_counter() - start:.0f} s", flush=True)
+    if not TeacherTally.objects.exists() or TallyDue.objects.exists():
+        print("making the teachers' tallies ...", flush=True)
+        build_tallies(args.settle_batch)
     if not args.rounds:
         return 0  # loading only
     version = ".".join(map(str, connection.mysql_version))
@@ -194,18 +219,32 @@ def main() -> int:
                   f"new schools {figures['new_etwinning_schools']:,}, "
                   f"survey responses {figures['survey']['responses']:,}")
         parts = {
-            "enrolled": lambda scope=scope: figures_module._enrolled(scope).values("user_id").distinct().count(),
-            "ever enrolled": lambda scope=scope: figures_module.EnrollmentFact.objects.filter(scope.courses())
-            .values("user_id").distinct().count(),
-            "active": lambda scope=scope: figures_module.active_learners(scope),
-            "completed": lambda scope=scope: figures_module._completed(scope),
+            "teachers (tallies)": lambda scope=scope: teacher_tallies.counts(scope),
             "registrations": lambda scope=scope: registrations.counts_in(scope),
+            "survey": lambda scope=scope: figures_module.SurveyAnswer.objects.filter(
+                scope.of("response__course_key", "response__submitted_at")).values("item_key").count(),
         }
+        if args.from_facts:  # the same teachers counted from every enrolment and activity, as one run is
+            parts |= {
+                "enrolled (facts)": lambda scope=scope: figures_module._users(figures_module._enrolled(scope)),
+                "ever (facts)": lambda scope=scope: figures_module._users(
+                    figures_module.EnrollmentFact.objects.filter(scope.courses())),
+                "completed (facts)": lambda scope=scope: figures_module._completed(scope),
+                "active (facts)": lambda scope=scope: figures_module.active_learners(scope),
+            }
         for name, part in parts.items() if args.parts else ():
             try:
                 print(f"    {name:14} {measure(part, 1)[0]:.2f} s")
             except OperationalError:
                 print(f"    {name:14} stopped at {args.max_seconds:g} s")
+    if args.changed:  # a live site: some teachers did something since the last count
+        last = EnrollmentFact.objects.order_by("-pk").values_list("pk", flat=True).first()
+        picked = random.Random(14).sample(range(1, last + 1), args.changed)
+        changed = list(EnrollmentFact.objects.filter(pk__in=picked).values_list("user_id", flat=True))
+        teacher_tallies.mark_due(changed)
+        seconds, peak, figures = measure(lambda: figures_module.figures(site), 1)
+        print(f"figures(site) after {len(changed):,} teachers changed: {seconds:.2f} s (their tallies made again "
+              f"first), Python memory peak {peak:,.0f} KiB")
     return 0
 
 

@@ -45,7 +45,8 @@ class PartnershipCard(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["course_key", "learner_id"], name="one_card_per_learner")]
-        indexes = [models.Index(fields=["course_key", "published", "school_level"], name="card_search")]
+        indexes = [models.Index(fields=["course_key", "published", "school_level"], name="card_search"),
+                   models.Index(fields=["learner_id", "created_at", "course_key"], name="activity_cards")]
 
     def __str__(self) -> str:
         return f"{self.school_name} ({self.course_key})"
@@ -160,6 +161,7 @@ class DocumentRevision(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["document", "version"], name="one_revision_per_version")]
+        indexes = [models.Index(fields=["author_id", "created_at", "document"], name="activity_revisions")]
         ordering = ["document", "version"]
 
     def __str__(self) -> str:
@@ -179,7 +181,9 @@ class StepSubmission(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["usage_key", "owner_key"], name="one_submission_per_owner")]
-        indexes = [models.Index(fields=["course_key", "owner_key"], name="submissions_of_owner")]
+        # activity_*: a teacher's activity read by teacher, for their tallies (reports/tallies.py)
+        indexes = [models.Index(fields=["course_key", "owner_key"], name="submissions_of_owner"),
+                   models.Index(fields=["submitted_by", "submitted_at", "course_key"], name="activity_submissions")]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.owner_key})"
@@ -202,7 +206,8 @@ class SurveyResponse(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["usage_key", "learner_id"], name="one_response_per_learner")]
-        indexes = [models.Index(fields=["course_key", "usage_key"], name="responses_of_survey")]
+        indexes = [models.Index(fields=["course_key", "usage_key"], name="responses_of_survey"),
+                   models.Index(fields=["learner_id", "submitted_at", "course_key"], name="activity_responses")]
 
     def __str__(self) -> str:
         return f"response {self.public_id} to {self.usage_key}"
@@ -249,6 +254,7 @@ class SurveyParticipation(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["usage_key", "learner_id"], name="one_participation")]
+        indexes = [models.Index(fields=["learner_id", "submitted_at", "course_key"], name="activity_participations")]
 
     def __str__(self) -> str:
         return f"{self.learner_id} took part in {self.usage_key}"
@@ -304,7 +310,8 @@ class SelfAssessmentAnswer(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["course_key", "assessment", "phase", "respondent", "area"],
                                                name="one_level_per_area_and_phase")]
-        indexes = [models.Index(fields=["usage_key", "respondent"], name="self_assessment_of_block")]
+        indexes = [models.Index(fields=["usage_key", "respondent"], name="self_assessment_of_block"),
+                   models.Index(fields=["learner_id", "answered_at", "course_key"], name="activity_self_assessments")]
 
     def __str__(self) -> str:
         return f"{self.area}={self.level} ({self.phase})"
@@ -328,7 +335,8 @@ class EtwinningRegistration(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["course_key", "learner_id"], name="one_registration")]
-        indexes = [models.Index(fields=["course_key", "school_registered_during_course"], name="new_schools")]
+        indexes = [models.Index(fields=["course_key", "school_registered_during_course"], name="new_schools"),
+                   models.Index(fields=["learner_id", "created_at", "course_key"], name="activity_registrations")]
 
     def __str__(self) -> str:
         return f"{self.learner_id} ({self.course_key})"
@@ -459,3 +467,38 @@ class SurveySummaryMark(models.Model):
 
     def __str__(self) -> str:
         return f"summary of {self.usage_key} up to answer {self.last_answer_id}"
+
+
+class TeacherTally(models.Model):
+    """
+    One teacher's standing in a course (every run of it; ``course`` "" for the whole site), in a
+    school year (``school_year`` "" for all time): the figures beyond one run count these rows, a
+    handful per teacher, instead of reading every enrolment and activity of the site. Made from the
+    teacher's facts whenever any of them changed (``reports/teacher_tallies.py``), never counted up or down.
+    """
+
+    user_id = models.CharField(max_length=255)
+    course = models.CharField(max_length=255, blank=True)  # "NSS+SkillsLabs"
+    school_year = models.CharField(max_length=7, blank=True)  # "2025-26"
+    ever_enrolled = models.BooleanField(default=False)
+    enrolled = models.BooleanField(default=False)
+    active = models.BooleanField(default=False)
+    completed = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user_id", "course", "school_year"], name="one_tally")]
+        # a scope's count reads this index alone, from the first of the scope's rows to the last
+        indexes = [models.Index(fields=["course", "school_year", "ever_enrolled", "enrolled", "active", "completed"],
+                                name="tallies_of_scope")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.course or 'the site'} {self.school_year or 'all years'}"
+
+
+class TallyDue(models.Model):
+    """A teacher whose facts changed since their tallies were made: made again before the next count."""
+
+    user_id = models.CharField(max_length=255, primary_key=True)
+
+    def __str__(self) -> str:
+        return f"tallies of {self.user_id} due"

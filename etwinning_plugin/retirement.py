@@ -42,9 +42,12 @@ from .models import (
     StepSubmission,
     SurveyParticipation,
     SurveyResponse,
+    TallyDue,
+    TeacherTally,
 )
 from .reporting import contract, records
 from .reporting.facts import record_pending_events
+from .reports import teacher_tallies
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +80,10 @@ def retire(user_id: str) -> str:
         StepSubmission.objects.filter(submitted_by=user_id).update(submitted_by=token)
         EnrollmentFact.objects.filter(user_id=user_id).update(user_id=token)
         CompletionFact.objects.filter(user_id=user_id).update(user_id=token)
+        # The tallies name the learner too: theirs go now, the token's are made from the facts above.
+        TeacherTally.objects.filter(user_id=user_id).delete()
+        TallyDue.objects.filter(user_id=user_id).delete()
+        teacher_tallies.mark_due([token])
     return token
 
 

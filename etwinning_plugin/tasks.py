@@ -13,15 +13,18 @@ from .notifications import send_notice
 from .reporting.facts import prune_recorded_events, record_pending_events
 from .reporting.outbox import deliver_all, next_run_at, prune_delivered_records
 from .reporting.summaries import queue_site_summary, queue_survey_summaries
+from .reports import teacher_tallies
 
 log = logging.getLogger(__name__)
+TALLIES_PER_RUN = 20_000  # about ten seconds of the worker's time (benchmarks/README.md)
 
 
 @shared_task(name="etwinning_plugin.deliver_pending_reports", ignore_result=True, soft_time_limit=600,
              time_limit=660, acks_late=True)
 def deliver_pending_reports() -> dict:
     """
-    Record the platform events received since the last run (facts and outbox records), queue the
+    Record the platform events received since the last run (facts and outbox records), make the
+    tallies of the teachers whose facts changed, queue the
     surveys' summaries that are due, then send every due record in batches; what fails
     waits for its back-off (or the next run). A survey whose new answers wait for the summary
     interval gets a run of its own at the time its summary is due, so the last answers are not
@@ -29,6 +32,9 @@ def deliver_pending_reports() -> dict:
     the next probe of an NSS that is not answering) get one at the time they are due.
     """
     recorded = record_pending_events()
+    # The teachers whose facts changed, so that a count rarely has any left to make; a bounded share per
+    # run, so that an upgrade's backlog (every teacher due) never holds back delivery.
+    teacher_tallies.settle(limit=TALLIES_PER_RUN)
     summaries = queue_survey_summaries()
     queue_site_summary()
     _follow_up(summaries.next_due, "summary", int(settings.ETWINNING_SURVEY_SUMMARY_INTERVAL) + 60)

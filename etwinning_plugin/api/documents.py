@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from .. import reporting
 from ..models import DocumentRevision, PartnershipCard, SharedDocument, StepSubmission
+from ..reports import teacher_tallies
 from .errors import N_, Refused
 from .partnerships import owner_members
 from .text import repaired
@@ -162,6 +163,7 @@ def _apply(document: SharedDocument, learner_id: str, base_version: int, changes
     DocumentRevision.objects.create(document=document, version=document.version, base_version=base_version,
                                     author_id=learner_id, changes=changes,
                                     previous={s: f for s, f in previous.items() if f})
+    teacher_tallies.mark_due([learner_id])
     return SaveResult(True, _state(document, learner_id), applied=True)
 
 
@@ -232,6 +234,7 @@ def record_step_submission(ref: DocumentRef, title: str, answers: dict, learner_
             usage_key=ref.usage_key, owner_key=ref.owner_key,
             defaults={"course_key": ref.course_key, "title": title[:400], "answers": answers,
                       "submitted_by": learner_id, "submitted_at": when})
+        teacher_tallies.mark_due([learner_id])
         report_completion(ref, "step", title, when)
 
 

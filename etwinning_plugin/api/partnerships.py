@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from .. import notifications
 from ..models import Invitation, Partnership, PartnershipCard, PartnershipMember
+from ..reports import teacher_tallies
 from .errors import N_, Refused
 
 INVITE_AGAIN_AFTER = timedelta(days=7)  # after a school declined an invitation
@@ -124,6 +125,7 @@ def save_card(course_key: str, learner_id: str, values: dict, language: str = ""
                                  "different schools."), status=409)
         card, _created = PartnershipCard.objects.update_or_create(
             course_key=course_key, learner_id=learner_id, defaults=stored)
+        teacher_tallies.mark_due([learner_id])
         # A member's school name follows their card.
         PartnershipMember.objects.filter(active_course_key=course_key, learner_id=learner_id) \
             .update(school_name=card.school_name)

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from .. import reporting
 from ..models import EtwinningRegistration
+from ..reports import teacher_tallies
 from ..reports.registrations import RegistrationCounts, counts, school_key  # noqa: F401 - the block's staff counts
 
 FIELDS = ("profile_url", "school_name", "school_code", "region", "teacher_registered_during_course",
@@ -47,6 +48,7 @@ def save(course_key: str, usage_key: str, learner_id: str, values: dict) -> Regi
         row, _created = EtwinningRegistration.objects.update_or_create(
             course_key=course_key, learner_id=learner_id,
             defaults={"usage_key": usage_key, **{name: values[name] for name in FIELDS}})
+        teacher_tallies.mark_due([learner_id])
         if row.teacher_registered_during_course or row.school_registered_during_course:
             reporting.emit(
                 "registration", course_key, learner_id, teacher_new=row.teacher_registered_during_course,

@@ -21,6 +21,7 @@ from django.utils.crypto import salted_hmac
 
 from ..models import SelfAssessment, SelfAssessmentAnswer
 from ..reports import self_assessments as _reports
+from ..reports import teacher_tallies
 from ..reports.scopes import Scope
 from .errors import N_, Refused, retried_on_deadlock
 
@@ -101,6 +102,8 @@ def _store(ref: AssessmentRef, learner_id: str, levels: dict[str, int], descript
     try:
         with transaction.atomic():
             _insert(ref, key, levels, learner_id, moment)
+            if not ref.anonymous:  # an anonymous answer names no one: it makes no one active, and leaves no mark
+                teacher_tallies.mark_due([learner_id])
     except IntegrityError as twice:  # the same teacher's other request stored its first answers a moment ago
         raise Refused(N_("Your answers could not be saved at this moment. Please try again."), status=409) from twice
 

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from .. import reporting
 from ..models import SurveyAnswer, SurveyParticipation, SurveyResponse, SurveyResultsRelease
+from ..reports import teacher_tallies
 from ..reports.surveys import (  # noqa: F401 - the blocks read the tallies through this door
     POSITIVE,
     SCALE,
@@ -120,6 +121,7 @@ def _store(ref: SurveyRef, learner_id: str, answers: dict[str, int], comment: st
         SurveyAnswer(response=response, usage_key=ref.usage_key, item_key=key, value=value)
         for key, value in answers.items()
     ])
+    teacher_tallies.mark_due([learner_id])  # a participation (anonymous) or a named response: the learner took part
     if ref.anonymous:
         _shuffle_in(ref, response)
     elif share_with_nss:

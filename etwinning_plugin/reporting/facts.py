@@ -23,6 +23,7 @@ from django.utils.dateparse import parse_datetime
 from openedx_events.learning import signals
 
 from ..models import CompletionFact, EnrollmentFact, PlatformEventReceipt
+from ..reports import teacher_tallies
 from . import contract
 from .outbox import queue, queue_many
 from .records import completion, enrollment
@@ -90,6 +91,7 @@ def record_enrollment(data: dict, when: datetime) -> None:
     keys = {"course_key": fact.course_key, "user_id": fact.user_id}
     if not EnrollmentFact.objects.filter(**keys).update(**{name: getattr(fact, name) for name in ENROLLMENT_FIELDS}):
         fact.save()
+    teacher_tallies.mark_due([fact.user_id])
     if contract.reporting_configured():
         queue(enrollment.from_fact(fact))
 
@@ -107,6 +109,7 @@ def _record_completion(apply: Applier) -> Callable[[dict, datetime], None]:
         fact = _completion_fact(data["course_key"], data["user_id"], when)
         basis = apply(fact, data, when)
         fact.save()
+        teacher_tallies.mark_due([fact.user_id])
         if basis and contract.reporting_configured():
             queue(completion.from_fact(fact, basis))
     record.__name__ = f"record{apply.__name__}"
@@ -219,6 +222,7 @@ class _Batch:
         if self.changed:
             CompletionFact.objects.bulk_create([self.completions[key] for key in self.changed], update_conflicts=True,
                                                unique_fields=target, update_fields=COMPLETION_FIELDS, batch_size=500)
+        teacher_tallies.mark_due([user for _, user in self.enrolments] + [user for _, user in self.changed])
         queue_many(self.records)
 
 

@@ -1,0 +1,191 @@
+"""
+Teachers' tallies: the figures beyond one run (a course's runs, a school year, the site) count one
+narrow row per teacher and scope instead of reading every enrolment and activity of the site.
+
+A teacher's rows (``TeacherTally``) say, for the whole site and each course they took (every run of
+it), for all time and each school year they did something in, whether they were ever enrolled,
+enrolled, active and completed, with the same meaning as the counts of one run
+(``figures.active_learners`` and its neighbours). Whatever changes a teacher's facts marks the teacher
+due (``mark_due``: one INSERT that skips a teacher already due); their rows are made again from all
+their facts before the next count (``settle``), by the worker after each delivery run and by the count
+itself, so a count is exact for everything committed before it. Rows are never counted up or down:
+made again from the facts, they cannot drift, whatever order or how often the changes came.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from django.db import connection, transaction
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+
+from ..models import CompletionFact, EnrollmentFact, TallyDue, TeacherTally
+from . import activity
+from .scopes import Scope, school_year_of
+
+SITE = ""  # the course of a row about the whole site
+ALL_YEARS = ""  # the school year of a row about all time
+SETTLE_BATCH = 1000  # teachers made again per transaction
+
+
+def mark_due(user_ids: Iterable[str | None]) -> None:
+    """These teachers' facts changed (or will, in the caller's transaction): make their tallies again."""
+    due = sorted({user_id for user_id in user_ids if user_id})
+    if due:
+        TallyDue.objects.bulk_create([TallyDue(user_id=user_id) for user_id in due], ignore_conflicts=True)
+
+
+def mark_all_due() -> None:
+    """Every teacher with an enrolment or a completion: their rows are made again (after an upgrade, a repair)."""
+    for model in (EnrollmentFact, CompletionFact):
+        # One statement each, in the server: a site's teachers are never read into Python.
+        ignore = "INSERT OR IGNORE" if connection.vendor == "sqlite" else "INSERT IGNORE"
+        with connection.cursor() as cursor:
+            cursor.execute(f"{ignore} INTO {TallyDue._meta.db_table} (user_id) "  # noqa: S608 - table names only
+                           f"SELECT DISTINCT user_id FROM {model._meta.db_table}")
+
+
+def settle(batch: int = SETTLE_BATCH, limit: int | None = None) -> int:
+    """
+    Make the tallies of every teacher due (or of ``limit`` at least), ``batch`` teachers per
+    transaction; returns how many.
+    Teachers another process is settling are skipped (their rows are being made); a teacher marked
+    due again while their rows are made stays due (the mark waits for this transaction, then inserts).
+    """
+    skip_locked = connection.features.has_select_for_update_skip_locked
+    settled = 0
+    while limit is None or settled < limit:
+        with transaction.atomic():
+            due = list(TallyDue.objects.select_for_update(skip_locked=skip_locked).order_by("user_id")
+                       .values_list("user_id", flat=True)[:batch])
+            if not due:
+                return settled
+            rows = tallies_of(due)
+            TeacherTally.objects.filter(user_id__in=due).delete()
+            TeacherTally.objects.bulk_create(rows, batch_size=1000)
+            TallyDue.objects.filter(user_id__in=due).delete()
+        settled += len(due)
+    return settled
+
+
+# --- Making a teacher's rows from their facts -------------------------------------------------------
+
+def course_of(course_key: str) -> str | None:
+    """The course a run belongs to ("NSS+SkillsLabs" for course-v1:NSS+SkillsLabs+2027), as scopes name it."""
+    if not course_key.startswith("course-v1:"):
+        return None
+    parts = course_key[len("course-v1:"):].split("+")
+    return f"{parts[0]}+{parts[1]}" if len(parts) >= 3 else None  # noqa: PLR2004 - organisation, number, run
+
+
+def _year(moment: datetime | None) -> str | None:
+    return school_year_of(moment.astimezone(UTC)) if moment is not None else None
+
+
+@dataclass
+class _Cell:
+    """What a teacher did in one course (or the site) in one school year (or all time)."""
+    ever_enrolled: bool = False
+    enrolled: bool = False
+    completed: bool = False
+    did_something: bool = False
+    enrolled_in_a_graded_run: bool = False  # enrolled (as counted here) in a run they have a completion fact of
+
+    def row(self, user_id: str, course: str, school_year: str) -> TeacherTally:
+        return TeacherTally(user_id=user_id, course=course, school_year=school_year, ever_enrolled=self.ever_enrolled,
+                            enrolled=self.enrolled, completed=self.completed,
+                            active=self.enrolled and (self.did_something or self.enrolled_in_a_graded_run))
+
+
+@dataclass
+class _Teacher:
+    cells: dict[tuple[str, str], _Cell] = field(default_factory=lambda: defaultdict(_Cell))
+
+    def cells_of(self, course_key: str, school_year: str | None, *, all_time: bool = True) -> list[_Cell]:
+        """The cells a fact of ``course_key`` dated in ``school_year`` counts in (all time too, unless told)."""
+        course = course_of(course_key)
+        courses = [SITE] if course is None else [SITE, course]
+        years = ([ALL_YEARS] if all_time else []) + ([school_year] if school_year else [])
+        return [self.cells[(c, y)] for c in courses for y in years]
+
+
+def _activity(user_ids: list[str]) -> Iterable[tuple[str, str, datetime]]:
+    """(teacher, course run, month) of everything the blocks recorded them doing, one row per month and run."""
+    for source in activity.SOURCES:
+        # By month in UTC: a school year starts on a month's first day (scopes.Scope.period).
+        rows = source.rows(Q(**{f"{source.teacher}__in": user_ids}))
+        yield from rows.annotate(month=TruncMonth(source.moment, tzinfo=UTC)) \
+            .values_list(source.teacher, source.course_key, "month").order_by().distinct()
+
+
+def tallies_of(user_ids: list[str]) -> list[TeacherTally]:
+    """
+    The rows of these teachers, made from all their facts in a few queries (one per kind of fact),
+    with the meaning of the counts of one run in ``figures``: enrolled is an active enrolment (dated by
+    its enrolment, else its last change); completed is passing (dated when passed) or a certificate
+    (dated by its last change); active is enrolled and either did something the blocks recorded in the
+    scope, or holds a completion fact (a grade) of a run they are counted enrolled in.
+    """
+    teachers: dict[str, _Teacher] = defaultdict(_Teacher)
+    graded = set(CompletionFact.objects.filter(user_id__in=user_ids).values_list("user_id", "course_key"))
+    for user_id, course_key, is_active, enrolled_at, updated_at in EnrollmentFact.objects.filter(
+            user_id__in=user_ids).values_list("user_id", "course_key", "is_active", "enrolled_at", "updated_at"):
+        teacher = teachers[user_id]
+        for cell in teacher.cells_of(course_key, None):
+            cell.ever_enrolled = True
+        if is_active:
+            for cell in teacher.cells_of(course_key, _year(enrolled_at or updated_at)):
+                cell.enrolled = True
+                cell.enrolled_in_a_graded_run |= (user_id, course_key) in graded
+    for user_id, course_key, is_passing, passed_at, certificate, updated_at in CompletionFact.objects.filter(
+            user_id__in=user_ids).filter(Q(is_passing=True) | Q(certificate_status="downloadable")).values_list(
+            "user_id", "course_key", "is_passing", "passed_at", "certificate_status", "updated_at"):
+        teacher = teachers[user_id]
+        for cell in teacher.cells_of(course_key, None):
+            cell.completed = True
+        if is_passing:
+            for cell in teacher.cells_of(course_key, _year(passed_at), all_time=False):
+                cell.completed = True
+        if certificate == "downloadable":
+            for cell in teacher.cells_of(course_key, _year(updated_at), all_time=False):
+                cell.completed = True
+    for user_id, course_key, month in _activity(user_ids):
+        if user_id in teachers:  # activity alone, with no enrolment or completion, counts nowhere
+            for cell in teachers[user_id].cells_of(course_key, _year(month)):
+                cell.did_something = True
+    return [cell.row(user_id, course, year) for user_id, teacher in teachers.items()
+            for (course, year), cell in teacher.cells.items()
+            if cell.ever_enrolled or cell.enrolled or cell.completed]
+
+
+# --- Counting ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TeacherCounts:
+    ever_enrolled: int
+    enrolled: int
+    active: int
+    completed: int
+
+
+def counts(scope: Scope) -> TeacherCounts:
+    """
+    The teachers of a scope beyond one run (a course, a school year, the site), each counted once:
+    settles the teachers due first, then counts their rows in the scope, by index. "Ever enrolled"
+    is over all time, as for one run.
+    """
+    if scope.run:
+        raise ValueError("a run's figures are counted from its facts (figures.figures)")
+    settle()
+    course = scope.course or SITE
+    flags = TeacherTally.objects.filter(course=course, school_year=scope.school_year or ALL_YEARS).aggregate(
+        enrolled=Count("pk", filter=Q(enrolled=True)), active=Count("pk", filter=Q(active=True)),
+        completed=Count("pk", filter=Q(completed=True)), ever=Count("pk", filter=Q(ever_enrolled=True)))
+    ever = flags["ever"] if not scope.school_year else TeacherTally.objects.filter(
+        course=course, school_year=ALL_YEARS, ever_enrolled=True).count()
+    return TeacherCounts(ever_enrolled=ever, enrolled=flags["enrolled"], active=flags["active"],
+                         completed=flags["completed"])

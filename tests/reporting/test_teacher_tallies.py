@@ -1,0 +1,187 @@
+"""
+Teachers' tallies (``reports/teacher_tallies.py``): the figures beyond one run count one row per
+teacher and scope. They must give exactly what counting every enrolment and activity of the scope
+gives (``figures._enrolled``, ``active_learners``, ``_completed``: the counts of one run, which take
+any scope), on any facts, after any change, and forget a retired learner.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from etwinning_plugin.models import (
+    CompletionFact,
+    DocumentRevision,
+    EnrollmentFact,
+    PartnershipCard,
+    SharedDocument,
+    StepSubmission,
+    SurveyParticipation,
+    TallyDue,
+    TeacherTally,
+)
+from etwinning_plugin.reports import figures, teacher_tallies
+from etwinning_plugin.reports.scopes import Scope
+
+pytestmark = pytest.mark.django_db
+RUNS = ["course-v1:NSS+SkillsLabs+2024", "course-v1:NSS+SkillsLabs+2025", "course-v1:NSS+Coding+2025",
+        "NSS/Old/2019"]  # an old-style key belongs to no course, only to the site
+# Around the school years' edges: 31 August and 1 September, in UTC.
+MOMENTS = [datetime(2024, 8, 31, 23, 59, tzinfo=UTC), datetime(2024, 9, 1, 0, 0, tzinfo=UTC),
+           datetime(2025, 3, 10, 12, tzinfo=UTC), datetime(2025, 8, 31, 23, 59, 59, tzinfo=UTC),
+           datetime(2025, 9, 1, 0, 0, 1, tzinfo=UTC)]
+TEACHERS = [str(n) for n in range(1, 7)]
+SCOPES = [Scope(), Scope(course="NSS+SkillsLabs"), Scope(course="NSS+Coding"), Scope(course="NSS+Other"),
+          *(Scope(course=course, school_year=year) for course in ("", "NSS+SkillsLabs", "NSS+Coding")
+            for year in ("2023-24", "2024-25", "2025-26"))]
+
+enrolments = st.lists(st.tuples(st.sampled_from(TEACHERS), st.sampled_from(RUNS), st.booleans(),
+                                st.one_of(st.none(), st.sampled_from(MOMENTS)), st.sampled_from(MOMENTS)),
+                      max_size=12, unique_by=lambda e: (e[0], e[1]))
+completions = st.lists(st.tuples(st.sampled_from(TEACHERS), st.sampled_from(RUNS), st.booleans(),
+                                 st.one_of(st.none(), st.sampled_from(MOMENTS)),
+                                 st.sampled_from(["", "downloadable", "notpassing"]), st.sampled_from(MOMENTS)),
+                       max_size=8, unique_by=lambda c: (c[0], c[1]))
+activities = st.lists(st.tuples(st.sampled_from(["submission", "revision", "participation", "card"]),
+                                st.sampled_from(TEACHERS), st.sampled_from(RUNS), st.sampled_from(MOMENTS)),
+                      max_size=8, unique_by=lambda a: (a[0], a[1], a[2]))
+
+
+def counted_from_facts(scope: Scope) -> teacher_tallies.TeacherCounts:
+    """The scope's teachers counted from every enrolment and activity (the way one run is counted)."""
+    return teacher_tallies.TeacherCounts(
+        ever_enrolled=figures._users(EnrollmentFact.objects.filter(scope.courses())),
+        enrolled=figures._users(figures._enrolled(scope)), active=figures.active_learners(scope),
+        completed=figures._completed(scope))
+
+
+def store(enrolled, completed, did) -> None:
+    for user, run, active, enrolled_at, updated_at in enrolled:
+        EnrollmentFact.objects.create(course_key=run, user_id=user, is_active=active, enrolled_at=enrolled_at,
+                                      updated_at=updated_at)
+    for user, run, passing, passed_at, certificate, updated_at in completed:
+        CompletionFact.objects.create(course_key=run, user_id=user, is_passing=passing, passed_at=passed_at,
+                                      certificate_status=certificate, updated_at=updated_at)
+    for kind, user, run, moment in did:
+        if kind == "submission":
+            StepSubmission.objects.create(course_key=run, usage_key=f"{run}/step", owner_key=f"learner:{user}",
+                                          title="Step", answers={}, submitted_by=user, submitted_at=moment)
+        elif kind == "revision":
+            document = SharedDocument.objects.create(course_key=run, usage_key=f"{run}/sheet",
+                                                     owner_key=f"learner:{user}", kind="worksheet")
+            revision = DocumentRevision.objects.create(document=document, version=1, base_version=0, author_id=user,
+                                                       changes={})
+            DocumentRevision.objects.filter(pk=revision.pk).update(created_at=moment)
+        elif kind == "participation":
+            SurveyParticipation.objects.create(course_key=run, usage_key=f"{run}/survey", learner_id=user,
+                                               submitted_at=moment)
+        else:
+            card = PartnershipCard.objects.create(course_key=run, learner_id=user, school_name="School")
+            PartnershipCard.objects.filter(pk=card.pk).update(created_at=moment)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(enrolled=enrolments, completed=completions, did=activities)
+def test_the_tallies_count_exactly_what_the_facts_give_in_every_scope(enrolled, completed, did):
+    TeacherTally.objects.all().delete()
+    TallyDue.objects.all().delete()
+    for model in (EnrollmentFact, CompletionFact, StepSubmission, SharedDocument, SurveyParticipation,
+                  PartnershipCard):
+        model.objects.all().delete()
+    store(enrolled, completed, did)
+    teacher_tallies.mark_all_due()  # the upgrade's path: every teacher with a fact
+    for scope in SCOPES:
+        assert teacher_tallies.counts(scope) == counted_from_facts(scope), scope.label
+    assert not TallyDue.objects.exists()
+
+
+def test_a_change_to_one_teacher_is_counted_at_the_next_count_and_nothing_is_counted_twice():
+    start = datetime(2025, 10, 1, tzinfo=UTC)
+    store([("1", RUNS[0], True, start, start), ("1", RUNS[1], True, start, start), ("2", RUNS[1], True, start, start)],
+          [], [])
+    teacher_tallies.mark_due(["1", "2"])
+    site = Scope()
+    assert teacher_tallies.counts(site) == teacher_tallies.TeacherCounts(2, 2, 0, 0)
+    rows = TeacherTally.objects.count()
+    assert teacher_tallies.counts(site) == teacher_tallies.TeacherCounts(2, 2, 0, 0)  # settled: nothing made again
+    assert TeacherTally.objects.count() == rows
+
+    # Teacher 2 leaves; teacher 1 submits a step in the second run: marked by the write, counted next.
+    EnrollmentFact.objects.filter(user_id="2").update(is_active=False)
+    teacher_tallies.mark_due(["2"])
+    StepSubmission.objects.create(course_key=RUNS[1], usage_key="s", owner_key="learner:1", title="Step",
+                                  answers={}, submitted_by="1", submitted_at=start + timedelta(days=3))
+    teacher_tallies.mark_due(["1"])
+    assert teacher_tallies.counts(site) == teacher_tallies.TeacherCounts(2, 1, 1, 0)
+    assert teacher_tallies.counts(Scope(school_year="2025-26")) == counted_from_facts(Scope(school_year="2025-26"))
+    # Teacher 1 is one row per scope however many runs: the site, the course, and each in 2025-26.
+    assert set(TeacherTally.objects.filter(user_id="1").values_list("course", "school_year")) == {
+        ("", ""), ("", "2025-26"), ("NSS+SkillsLabs", ""), ("NSS+SkillsLabs", "2025-26")}
+
+
+def test_a_run_is_counted_from_its_facts_not_the_tallies():
+    with pytest.raises(ValueError):
+        teacher_tallies.counts(Scope(run=RUNS[0]))
+    assert teacher_tallies.course_of(RUNS[0]) == "NSS+SkillsLabs"
+    assert teacher_tallies.course_of("NSS/Old/2019") is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_upgrade_makes_the_tallies_of_the_teachers_a_site_already_has():
+    """Migration 0013 marks every teacher with a fact due, so the first count after the upgrade is exact."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    before = [("etwinning_plugin", "0012_figures_indexes")]
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    moment = datetime(2025, 10, 1, tzinfo=UTC)
+    old.get_model("etwinning_plugin", "EnrollmentFact").objects.create(
+        course_key=RUNS[0], user_id="7", is_active=True, enrolled_at=moment, updated_at=moment)
+    old.get_model("etwinning_plugin", "CompletionFact").objects.create(
+        course_key=RUNS[1], user_id="8", is_passing=True, passed_at=moment, updated_at=moment)
+    executor = MigrationExecutor(connection)
+    executor.migrate([("etwinning_plugin", "0013_teacher_tallies")])
+
+    assert set(TallyDue.objects.values_list("user_id", flat=True)) == {"7", "8"}
+    assert teacher_tallies.counts(Scope()) == teacher_tallies.TeacherCounts(1, 1, 0, 1)
+
+
+def test_the_command_makes_every_teachers_tallies_again_from_their_facts():
+    import io
+
+    from django.core.management import call_command
+
+    moment = datetime(2025, 10, 1, tzinfo=UTC)
+    store([("1", RUNS[0], True, moment, moment), ("2", RUNS[2], True, moment, moment)], [], [])
+    TeacherTally.objects.create(user_id="1", course="", school_year="", enrolled=False)  # a row gone wrong
+    out = io.StringIO()
+    call_command("etwinning_tallies", "--all", "--batch", "1", stdout=out, stderr=io.StringIO())
+    assert out.getvalue().startswith("2 teachers' tallies made")
+    assert not TallyDue.objects.exists()
+    assert TeacherTally.objects.get(user_id="1", course="", school_year="").enrolled
+    assert teacher_tallies.counts(Scope()) == counted_from_facts(Scope())
+
+
+def test_a_retired_learner_leaves_no_tally_under_their_id_and_still_counts_once_under_the_token():
+    from types import SimpleNamespace
+
+    from etwinning_plugin.receivers import retire_learner
+
+    moment = datetime(2025, 10, 1, tzinfo=UTC)
+    store([("anna", RUNS[0], True, moment, moment)], [("anna", RUNS[0], True, moment, "", moment)],
+          [("submission", "anna", RUNS[0], moment)])
+    teacher_tallies.mark_due(["anna"])
+    before = teacher_tallies.counts(Scope())
+    assert before == teacher_tallies.TeacherCounts(1, 1, 1, 1)
+    teacher_tallies.mark_due(["anna"])  # due again when she is retired: the mark names her too
+    retire_learner(sender=None, user=SimpleNamespace(id="anna"))
+    assert not TeacherTally.objects.filter(user_id="anna").exists()
+    assert not TallyDue.objects.filter(user_id="anna").exists()
+    assert teacher_tallies.counts(Scope()) == before
+    assert TeacherTally.objects.filter(user_id__startswith="retired-").count() == 4
