@@ -19,11 +19,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 
 from ..models import CompletionFact, EnrollmentFact, TallyDue, TeacherTally
+from ..transactions import retried_on_deadlock
 from . import activity
 from .scopes import Scope, school_year_of
 
@@ -56,20 +57,39 @@ def settle(batch: int = SETTLE_BATCH, limit: int | None = None) -> int:
     Teachers another process is settling are skipped (their rows are being made); a teacher marked
     due again while their rows are made stays due (the mark waits for this transaction, then inserts).
     """
-    skip_locked = connection.features.has_select_for_update_skip_locked
+    fresh = not connection.in_atomic_block  # a transaction of its own per batch, retried if a deadlock's victim
     settled = 0
     while limit is None or settled < limit:
-        with transaction.atomic():
-            due = list(TallyDue.objects.select_for_update(skip_locked=skip_locked).order_by("user_id")
-                       .values_list("user_id", flat=True)[:batch])
-            if not due:
-                return settled
-            rows = tallies_of(due)
-            TeacherTally.objects.filter(user_id__in=due).delete()
-            TeacherTally.objects.bulk_create(rows, batch_size=1000)
-            TallyDue.objects.filter(user_id__in=due).delete()
-        settled += len(due)
+        done = retried_on_deadlock(lambda: _settle_batch(batch, read_committed=fresh))
+        if not done:
+            break
+        settled += done
     return settled
+
+
+def _settle_batch(batch: int, *, read_committed: bool) -> int:
+    if read_committed:
+        _read_committed()
+    skip_locked = connection.features.has_select_for_update_skip_locked
+    due = list(TallyDue.objects.select_for_update(skip_locked=skip_locked).order_by("user_id")
+               .values_list("user_id", flat=True)[:batch])
+    if due:
+        rows = tallies_of(due)
+        TeacherTally.objects.filter(user_id__in=due).delete()
+        TeacherTally.objects.bulk_create(rows, batch_size=1000)
+        TallyDue.objects.filter(user_id__in=due).delete()
+    return len(due)
+
+
+def _read_committed() -> None:
+    """
+    On MySQL and MariaDB, the transaction just opened reads what is committed at each statement and
+    locks only the rows it reads for update: under REPEATABLE READ its locking reads also lock the
+    gaps between them, where a teacher's mark (an autosave's INSERT) would wait for the batch to end.
+    """
+    if connection.vendor == "mysql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
 
 
 # --- Making a teacher's rows from their facts -------------------------------------------------------
