@@ -23,23 +23,24 @@ TALLIES_PER_RUN = 20_000  # about ten seconds of the worker's time (benchmarks/R
              time_limit=660, acks_late=True)
 def deliver_pending_reports() -> dict:
     """
-    Record the platform events received since the last run (facts and outbox records), make the
-    tallies of the teachers whose facts changed, queue the
+    Record the platform events received since the last run (facts and outbox records), queue the
     surveys' summaries that are due, then send every due record in batches; what fails
-    waits for its back-off (or the next run). A survey whose new answers wait for the summary
+    waits for its back-off (or the next run); then make the tallies of the teachers whose facts
+    changed. A survey whose new answers wait for the summary
     interval gets a run of its own at the time its summary is due, so the last answers are not
     left unsummarised when no other record comes to start a run; records still waiting (a retry, or
     the next probe of an NSS that is not answering) get one at the time they are due.
     """
     recorded = record_pending_events()
-    # The teachers whose facts changed, so that a count rarely has any left to make; a bounded share per
-    # run, so that an upgrade's backlog (every teacher due) never holds back delivery.
-    teacher_tallies.settle(limit=TALLIES_PER_RUN)
     summaries = queue_survey_summaries()
-    queue_site_summary()
+    if not teacher_tallies.due_beyond(TALLIES_PER_RUN):  # the site's figures make the due tallies first
+        queue_site_summary()
     _follow_up(summaries.next_due, "summary", int(settings.ETWINNING_SURVEY_SUMMARY_INTERVAL) + 60)
     outcome = deliver_all()
     _follow_up(next_run_at(), "delivery", int(settings.ETWINNING_OUTAGE_PROBE_MAX) + 60)
+    # After delivery, which they never hold back: a bounded share per run, so that an upgrade's backlog
+    # (every teacher due) is made over several runs (or at once by etwinning_tallies).
+    teacher_tallies.settle(limit=TALLIES_PER_RUN)
     prune_recorded_events()
     prune_delivered_records()
     if outcome.sent or recorded:

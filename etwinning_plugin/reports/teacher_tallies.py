@@ -50,9 +50,14 @@ def mark_all_due() -> None:
                            f"SELECT DISTINCT user_id FROM {model._meta.db_table}")
 
 
+def due_beyond(count: int) -> bool:
+    """Whether more than ``count`` teachers are due (an upgrade's backlog), read without counting them all."""
+    return TallyDue.objects.order_by("pk")[count:count + 1].exists()
+
+
 def settle(batch: int = SETTLE_BATCH, limit: int | None = None) -> int:
     """
-    Make the tallies of every teacher due (or of ``limit`` at least), ``batch`` teachers per
+    Make the tallies of every teacher due (or of ``limit`` at most), ``batch`` teachers per
     transaction; returns how many.
     Teachers another process is settling are skipped (their rows are being made); a teacher marked
     due again while their rows are made stays due (the mark waits for this transaction, then inserts).
@@ -60,7 +65,8 @@ def settle(batch: int = SETTLE_BATCH, limit: int | None = None) -> int:
     fresh = not connection.in_atomic_block  # a transaction of its own per batch, retried if a deadlock's victim
     settled = 0
     while limit is None or settled < limit:
-        done = retried_on_deadlock(lambda: _settle_batch(batch, read_committed=fresh))
+        size = batch if limit is None else min(batch, limit - settled)
+        done = retried_on_deadlock(lambda size=size: _settle_batch(size, read_committed=fresh))
         if not done:
             break
         settled += done

@@ -185,3 +185,24 @@ def test_a_retired_learner_leaves_no_tally_under_their_id_and_still_counts_once_
     assert not TallyDue.objects.filter(user_id="anna").exists()
     assert teacher_tallies.counts(Scope()) == before
     assert TeacherTally.objects.filter(user_id__startswith="retired-").count() == 4
+
+
+def test_the_worker_makes_a_bounded_share_after_delivery_and_holds_the_site_summary_while_a_backlog_waits(
+        monkeypatch, settings):
+    from etwinning_plugin import tasks
+
+    moment = datetime(2025, 10, 1, tzinfo=UTC)
+    store([(str(n), RUNS[0], True, moment, moment) for n in range(5)], [], [])
+    teacher_tallies.mark_all_due()
+    summaries = []
+    monkeypatch.setattr(tasks, "TALLIES_PER_RUN", 2)
+    monkeypatch.setattr(tasks, "queue_site_summary", lambda: summaries.append(TallyDue.objects.count()))
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+
+    tasks.deliver_pending_reports()  # 5 due: the summary waits; 2 made after delivery
+    assert summaries == [] and TallyDue.objects.count() == 3
+    tasks.deliver_pending_reports()  # 3 due, more than 2: still waits; 2 more made
+    assert summaries == [] and TallyDue.objects.count() == 1
+    tasks.deliver_pending_reports()  # 1 due: the summary is counted (its figures make the last one)
+    assert summaries == [1]
+    assert not TallyDue.objects.exists()
