@@ -36,6 +36,19 @@ from locust.contrib.fasthttp import FastHttpUser
 SCENARIOS = {"el": ("skillslab_activity.0", "etwinning-skills-labs-four-week-demo-course"),
              "en": ("skillslab_activity.1", "etwinning-skills-labs-four-week-demo-course-english")}
 POLL_SECONDS = 5
+# The page's adaptive poll (SkillsLab.poll in skillslab_common.js): each block asks first after a random
+# 0.5-1.5 x POLL_SECONDS, then waits POLL_GROWTH times longer after each answer with nothing new, up to
+# POLL_CEILING (6 x POLL_SECONDS, at most 60 s), and POLL_SECONDS again once an answer showed something
+# new or the teacher typed, clicked or saved in that block. The pages of the run stay visible.
+POLL_GROWTH = 1.5
+POLL_CEILING = max(POLL_SECONDS, min(6 * POLL_SECONDS, 60))
+# The blocks that poll, by the name the page's handlers go to: (poll handler, poller).
+POLLERS = {"etwinning_partners.d0.u0": ("current", "partners"),
+           "skillslab_activity.d0.u0": ("shared_state", "d0.u0"),
+           "skillslab_activity.d1.u0": ("shared_state", "d1.u0"),
+           "etwinning_project_plan.d0.u0": ("current_plan", "plan")}
+# What the partner block's page does and then tells the page ("skillslab:partnership-changed").
+PARTNER_ACTIONS = ("save_card", "invite", "respond", "withdraw", "leave")
 SAVE_EVERY = (3.0, 6.0)  # seconds between two autosaves while a teacher types
 SAVES_PER_STEP = 12
 AREAS = ("professional_engagement", "digital_resources", "teaching_learning", "assessment",
@@ -98,6 +111,9 @@ class Teacher(FastHttpUser):
         self.versions = {"worksheet.d0.u0": 0, "worksheet.d1.u0": 0, "plan": 0}
         self.partners_stamp = ""
         self.partnered = False
+        self.invitation = None  # what the partner block's poll showed the invitee
+        self.step_open = {"d0.u0": False, "d1.u0": False}  # a shared step no longer waits for a partnership
+        self.pollers: dict[str, dict] = {}
 
     # --- requests ------------------------------------------------------------------------------------
 
@@ -107,6 +123,7 @@ class Teacher(FastHttpUser):
         while True:
             with self.client.get(url, name=f"page ({label})", catch_response=True) as resp:
                 if resp.status_code == 200:
+                    self.open_pollers()
                     return
                 resp.failure(f"{resp.status_code}: page")
             gevent.sleep(random.uniform(2, 5))
@@ -117,6 +134,9 @@ class Teacher(FastHttpUser):
         headers = {"X-CSRFToken": self._csrf(), "X-Requested-With": "XMLHttpRequest",
                    "Content-Type": "application/json"}
         name = f"{block.split('.', maxsplit=1)[0]} {handler}"
+        poll_handler, poller = POLLERS.get(block, ("", ""))
+        if poller and handler != poll_handler:
+            self.wake(poller)  # the teacher typed, clicked or saved in the block
         with self.client.post(url, data=json.dumps(body), headers=headers, name=name, catch_response=True) as resp:
             try:
                 data = resp.json() if resp.content else {}
@@ -126,7 +146,9 @@ class Teacher(FastHttpUser):
                 resp.success()
             else:
                 resp.failure(f"{resp.status_code}: {str(data.get('error', ''))[:80]}")
-            return resp.status_code, data
+        if block == "etwinning_partners.d0.u0" and handler in PARTNER_ACTIONS and resp.status_code == 200:
+            self.partnership_changed(data)
+        return resp.status_code, data
 
     def _csrf(self) -> str:
         for cookie in self.client.cookiejar:
@@ -192,19 +214,15 @@ class Teacher(FastHttpUser):
             while not self.partnered:  # the shared steps open once the partner accepts
                 self.wait_polling(POLL_SECONDS)
             return
-        while True:  # the invitee's page shows the invitation at its next poll
-            status, data = self.call("etwinning_partners.d0.u0", "current", {"stamp": self.partners_stamp})
+        while True:  # the invitee's page shows the invitation at one of its polls; the teacher accepts it
+            while self.invitation is None:
+                self.wait_polling(1)
+            status, _data = self.call("etwinning_partners.d0.u0", "respond",
+                                      {"invitation": self.invitation, "accept": True})
+            self.invitation = None
             if status == 200:
-                self.partners_stamp = data.get("stamp", "")
-                invitation = re.search(r'data-respond="([0-9a-f]+)" data-accept="true"',
-                                       (data.get("sections") or {}).get("invitations", ""))
-                if invitation:
-                    status, _data = self.call("etwinning_partners.d0.u0", "respond",
-                                              {"invitation": invitation[1], "accept": True})
-                    if status == 200:
-                        self.partnered = True
-                        return
-            self.wait_polling(POLL_SECONDS, partners=False)
+                self.partnered = True
+                return
 
     def fill_step(self, step: str) -> None:
         """Type into the teacher's own field of the step, autosaving; the plan now and then."""
@@ -255,38 +273,94 @@ class Teacher(FastHttpUser):
 
     # --- the page's polls ----------------------------------------------------------------------------
 
-    def poll_step(self, step: str) -> None:
-        key = f"worksheet.{step}"
-        status, data = self.call(f"skillslab_activity.{step}", "shared_state", {"known_version": self.versions[key]})
-        if status == 200:
-            shared = data.get("shared") or {}
-            self.versions[key] = shared.get("version", self.versions[key])
-            self.partnered = self.partnered or shared.get("needs_partnership") is False
-
-    def poll(self, partners: bool = True) -> None:
-        """What the open page asks every ``POLL_SECONDS``: the partner block, both steps, the plan."""
-        if partners:
-            status, data = self.call("etwinning_partners.d0.u0", "current", {"stamp": self.partners_stamp})
-            if status == 200:
-                self.partners_stamp = data.get("stamp", self.partners_stamp)
-        for step in ("d0.u0", "d1.u0"):
-            self.poll_step(step)
-        status, data = self.call("etwinning_project_plan.d0.u0", "current_plan", {}, ok=(200, 409))
-        if status == 200:
-            self.versions["plan"] = data.get("version", self.versions["plan"])
-
-    def wait_polling(self, seconds: float, partners: bool = True) -> None:
+    def poll_step(self, step: str) -> bool:
         """
-        Wait ``seconds``, polling as the page does: POLL_SECONDS after the previous poll's answers
-        came (the page's timer is set again when its poll is done, so a slow server is asked less).
+        The step's ``shared_state`` as its page asks: with the version it shows, or, while it waits for a
+        partnership, with nothing (``checkPartnership``). True when the answer showed something new.
+        """
+        key, is_open = f"worksheet.{step}", self.step_open[step]
+        known = self.versions[key]
+        status, data = self.call(f"skillslab_activity.{step}", "shared_state",
+                                 {"known_version": known} if is_open else {})
+        if status != 200:
+            return False
+        shared = data.get("shared") or {}
+        if not is_open:  # new is that it has a partnership now
+            if shared.get("needs_partnership") is not False:
+                return False
+            self.step_open[step] = self.partnered = True
+            self.versions[key] = shared.get("version") or known
+            return True
+        if data.get("unchanged") or (shared.get("version") or known) <= known:
+            return False
+        self.versions[key] = shared["version"]
+        return True
+
+    def poll_partners(self) -> bool:
+        stamp = self.partners_stamp
+        status, data = self.call("etwinning_partners.d0.u0", "current", {"stamp": stamp})
+        if status != 200 or data.get("unchanged"):
+            return False
+        invitation = re.search(r'data-respond="([0-9a-f]+)" data-accept="true"',
+                               (data.get("sections") or {}).get("invitations", ""))
+        if invitation and not self.partnered:
+            self.invitation = invitation[1]
+        if not stamp:  # the page was rendered with its stamp: the first answer to none is what it showed
+            self.partners_stamp = data.get("stamp", stamp)
+            return False
+        self.partnership_changed(data)
+        return True
+
+    def partnership_changed(self, data: dict) -> None:
+        """The partner block showed a change: its new stamp, and the steps still waiting ask at once."""
+        self.partners_stamp = data.get("stamp") or self.partners_stamp
+        for step, is_open in self.step_open.items():
+            if not is_open:
+                self.poll_step(step)
+
+    def poll_block(self, poller: str) -> bool:
+        """One poll of one block, as its page's check: True when the answer showed something new."""
+        if poller == "partners":
+            return self.poll_partners()
+        if poller == "plan":
+            known = self.versions["plan"]
+            status, data = self.call("etwinning_project_plan.d0.u0", "current_plan", {}, ok=(200, 409))
+            if status != 200:
+                return False
+            self.versions["plan"] = data.get("version", known)
+            return self.versions["plan"] != known
+        return self.poll_step(poller)
+
+    # --- the page's adaptive poll (SkillsLab.poll) -----------------------------------------------------
+
+    def open_pollers(self) -> None:
+        """The page (again): each polling block starts its timer, its first poll at a random moment."""
+        now = time.monotonic()
+        self.pollers = {poller: {"delay": POLL_SECONDS, "due": now + POLL_SECONDS * random.uniform(0.5, 1.5)}
+                        for _handler, poller in POLLERS.values()}
+
+    def wake(self, poller: str) -> None:
+        """The teacher works in the block: its poll is back to POLL_SECONDS, and due within that."""
+        state = self.pollers.get(poller)
+        if state:
+            state["delay"] = POLL_SECONDS
+            state["due"] = min(state["due"], time.monotonic() + POLL_SECONDS)
+
+    def wait_polling(self, seconds: float) -> None:
+        """
+        Wait ``seconds``, polling as the page does: each block asks when its timer is due, and sets its
+        timer again when the answer came (so a slow server is asked less), ``delay`` later: longer after
+        an answer with nothing new, POLL_SECONDS after one with something new.
         """
         until = time.monotonic() + seconds
         while True:
-            now = time.monotonic()
-            if now >= getattr(self, "_next_poll", 0.0):
-                self.poll(partners)
-                self._next_poll = time.monotonic() + POLL_SECONDS
+            for poller, state in self.pollers.items():
+                if time.monotonic() >= state["due"]:
+                    changed = self.poll_block(poller)
+                    state["delay"] = POLL_SECONDS if changed else min(state["delay"] * POLL_GROWTH, POLL_CEILING)
+                    state["due"] = time.monotonic() + state["delay"]
             now = time.monotonic()
             if now >= until:
                 return
-            gevent.sleep(min(self._next_poll, until) - now)
+            next_due = min((state["due"] for state in self.pollers.values()), default=until)
+            gevent.sleep(max(0.0, min(next_due, until) - now))
