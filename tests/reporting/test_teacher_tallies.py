@@ -84,7 +84,9 @@ def store(enrolled, completed, did) -> None:
             PartnershipCard.objects.filter(pk=card.pk).update(created_at=moment)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# Derandomised, as the handlers' fuzz: the same examples every run, so a failure is one to reproduce, not luck.
+@settings(max_examples=60, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(enrolled=enrolments, completed=completions, did=activities)
 def test_the_tallies_count_exactly_what_the_facts_give_in_every_scope(enrolled, completed, did):
     TeacherTally.objects.all().delete()
