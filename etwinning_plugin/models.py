@@ -229,6 +229,21 @@ class SurveyAnswer(models.Model):
         return f"{self.item_key}={self.value}"
 
 
+class SurveyWording(models.Model):
+    """
+    The items of a survey block as it last asked them, ``[{"key", "text": {"el", "en"}}]``, kept
+    at each submission so that the figures show an item by its words, not only by its key.
+    """
+
+    usage_key = models.CharField(max_length=255, unique=True)
+    course_key = models.CharField(max_length=255, db_index=True)
+    items = models.JSONField(default=list)
+    updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"wording of {self.usage_key}"
+
+
 class SurveyResultsRelease(models.Model):
     """
     The tallies learners may see: released at the author's minimum number of responses and again

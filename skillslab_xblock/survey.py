@@ -227,7 +227,7 @@ class EtwinningSurveyBlock(CollaborationMixin, QuestionnaireMixin, ItemsOLXMixin
         learner_id = self.learner_id()
         try:
             api.surveys.submit(self.ref, learner_id, answers, comment, allow_changes=self.allow_changes,
-                               share_with_nss=share)
+                               share_with_nss=share, wording=self.items)
         except api.Refused as refused:
             raise rejected_from(refused) from refused
         if not self.anonymous:

@@ -25,7 +25,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .. import reporting
-from ..models import SurveyAnswer, SurveyParticipation, SurveyResponse, SurveyResultsRelease
+from ..models import SurveyAnswer, SurveyParticipation, SurveyResponse, SurveyResultsRelease, SurveyWording
 from ..reports import teacher_tallies
 from ..reports.surveys import (  # noqa: F401 - the blocks read the tallies through this door
     POSITIVE,
@@ -88,16 +88,27 @@ def has_answered(ref: SurveyRef, learner_id: str) -> bool:
 
 
 def submit(ref: SurveyRef, learner_id: str, answers: dict[str, int], comment: str, *, allow_changes: bool,
-           share_with_nss: bool = False) -> None:
+           share_with_nss: bool = False, wording: list[dict] | None = None) -> None:
     """
     Store the learner's answers (already validated by the block). A named re-submission replaces the
     earlier answers in the same transaction, so a learner is never counted twice; an anonymous survey
     records only that the learner took part, and takes one submission. ``share_with_nss`` is the
-    learner's answer to the named survey's consent question.
+    learner's answer to the named survey's consent question. ``wording``: the items as the block asked
+    them (key and text per language), kept for the figures.
     """
     now = timezone.now()
     retried_on_deadlock(lambda: _store(ref, learner_id, answers, comment, allow_changes=allow_changes,
                                        share_with_nss=share_with_nss and not ref.anonymous, now=now))
+    if wording is not None:
+        _keep_wording(ref, wording, now)
+
+
+def _keep_wording(ref: SurveyRef, wording: list[dict], now) -> None:
+    """The survey's items as last asked: one UPDATE, or the first INSERT (a concurrent one's row is kept)."""
+    items = [{"key": str(item["key"]), "text": item.get("text") or item["key"]} for item in wording]
+    if not SurveyWording.objects.filter(usage_key=ref.usage_key).update(items=items, updated_at=now):
+        SurveyWording.objects.bulk_create([SurveyWording(usage_key=ref.usage_key, course_key=ref.course_key,
+                                                         items=items, updated_at=now)], ignore_conflicts=True)
 
 
 def _store(ref: SurveyRef, learner_id: str, answers: dict[str, int], comment: str, *, allow_changes: bool,

@@ -7,13 +7,13 @@ size, never a learner loaded into Python, each teacher counted once across runs.
 from __future__ import annotations
 
 from django.db.models import Count, Exists, OuterRef, Q
-from django.template.loader import render_to_string
 
 from ..models import (
     CompletionFact,
     EnrollmentFact,
     SurveyAnswer,
     SurveyResponse,
+    SurveyWording,
 )
 from . import activity, registrations, self_assessments, teacher_tallies
 from .scopes import Scope
@@ -83,6 +83,7 @@ def figures(scope: Scope) -> dict:
     answers = SurveyAnswer.objects.filter(scope.of("response__course_key", "response__submitted_at"))
     survey_rows = answers.values("item_key").annotate(
         answered=Count("id"), positive=Count("id", filter=Q(value__in=POSITIVE))).order_by("item_key")
+    words = wording(scope)
     return {
         **({"course_id": scope.run} if scope.run and not scope.school_year else {"scope": scope.label,
                                                                                   "course": scope.course or scope.run,
@@ -96,11 +97,20 @@ def figures(scope: Scope) -> dict:
         "new_etwinning_schools": new.new_schools,
         "survey": {
             "responses": SurveyResponse.objects.filter(scope.of(date_field="submitted_at")).count(),
-            "items": [{"key": row["item_key"], "answered": row["answered"], "positive": row["positive"],
+            "items": [{"key": row["item_key"], "text": words.get(row["item_key"], row["item_key"]),
+                       "answered": row["answered"], "positive": row["positive"],
                        "percent_positive": percent(row["positive"], row["answered"])} for row in survey_rows],
         },
         "self_assessments": self_assessments.growth(scope),
     }
+
+
+def wording(scope: Scope) -> dict[str, dict | str]:
+    """Each survey item's words ({"el", "en"}) as the scope's surveys last asked it (the newest wins)."""
+    words: dict[str, dict | str] = {}
+    for items in SurveyWording.objects.filter(scope.courses()).order_by("updated_at").values_list("items", flat=True):
+        words.update({item["key"]: item["text"] for item in items if isinstance(item, dict) and "key" in item})
+    return words
 
 
 def course_figures(course_key: str) -> dict:
@@ -125,8 +135,3 @@ def figures_csv_rows(figures: dict) -> list[list]:
                      [f"{name}:growth_points", "", line["growth_points"], ""],
                      [f"{name}:moved_up", line["moved_up"], line["percent_moved_up"], line["paired"]]]
     return rows
-
-
-def figures_html(figures: dict) -> str:
-    """The figures as a page section: tables a screen reader reads, and bars a person reads at a glance."""
-    return render_to_string("etwinning_plugin/figures_section.html", {"figures": figures})

@@ -33,7 +33,8 @@ def _of(part: int, whole: int, share) -> str:
     return f"{_pct(share)} ({_n(part)} / {_n(whole)})"
 
 
-def _localized(text) -> str:
+def localized(text) -> str:
+    """Words an author gave per language ({"el", "en"}), in the request's language (else English, else any)."""
     if isinstance(text, dict):
         language = (translation.get_language() or "en")[:2]
         return str(text.get(language) or text.get("en") or next(iter(text.values()), ""))
@@ -77,14 +78,15 @@ def completion_chart(figures: dict) -> dict:
 def survey_chart(survey: dict) -> dict:
     title = _("Survey items: positive answers (4 or 5) among those who answered")
     items = survey["items"]
-    rows = [charts.Row(item["key"], [item["percent_positive"]],
+    # Each item by its words as the survey asked it (the key where no wording was kept); the key in the table.
+    rows = [charts.Row(localized(item.get("text") or item["key"]), [item["percent_positive"]],
                        [_of(item["positive"], item["answered"], item["percent_positive"])]) for item in items]
     desc = _("{responses} responses; per item, the share of positive answers among those who answered it.") \
         .format(responses=_n(survey["responses"])) if items else _("No survey answer yet.")
-    table = [[item["key"], _n(item["positive"]), _n(item["answered"]), _pct(item["percent_positive"])]
-             for item in items]
+    table = [[row.label, item["key"], _n(item["positive"]), _n(item["answered"]), _pct(item["percent_positive"])]
+             for row, item in zip(rows, items, strict=True)]
     svg = charts.bar_groups("chart-survey", title, desc, rows, series=[_("Positive")], maximum=100)
-    return _chart("chart-survey", title, svg, [_("Item"), _("Positive"), _("Answered"), _("Share")], table)
+    return _chart("chart-survey", title, svg, [_("Item"), _("Key"), _("Positive"), _("Answered"), _("Share")], table)
 
 
 def runs_chart(runs: list[timeline.RunFigures]) -> dict:
@@ -99,13 +101,13 @@ def runs_chart(runs: list[timeline.RunFigures]) -> dict:
 
 
 def growth_chart(index: int, assessment: dict) -> dict:
-    name = _localized(assessment.get("title") or assessment.get("key", ""))
+    name = localized(assessment.get("title") or assessment.get("key", ""))
     level = assessment.get("threshold_name") or str(assessment.get("threshold", ""))
     title = _("{name}: at or above {level}, before and after").format(name=name, level=level)
     areas = [*assessment.get("areas", []), *([assessment["overall"]] if assessment.get("overall") else [])]
     rows, table = [], []
     for area in areas:
-        label = _("Overall") if area.get("key") == "overall" else _localized(area.get("text") or area.get("key"))
+        label = _("Overall") if area.get("key") == "overall" else localized(area.get("text") or area.get("key"))
         before, after = area.get("percent_before"), area.get("percent_after")
         rows.append(charts.Row(label, [before, after], [_of(area.get("before", 0), area.get("paired", 0), before),
                                                         _of(area.get("after", 0), area.get("paired", 0), after)]))

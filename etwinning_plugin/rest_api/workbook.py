@@ -15,6 +15,8 @@ from openpyxl import Workbook
 
 from skillslab_xblock.support.reports import spreadsheet_safe
 
+from ..reports.page import localized
+
 
 def _text(value) -> str:
     if isinstance(value, dict):
@@ -63,9 +65,10 @@ def figures_workbook(figures: dict, scope_label: str) -> bytes:
     _append(sheet, [])
     _append(sheet, [_("Scope"), scope_label])
     items = book.create_sheet(_("Survey items")[:31])
-    _append(items, [_("Item"), _("Positive"), _("Percent"), _("Answered")])
+    _append(items, [_("Item"), _("Key"), _("Positive"), _("Percent"), _("Answered")])
     for item in figures["survey"]["items"]:
-        _append(items, [item["key"], item["positive"], item["percent_positive"], item["answered"]])
+        _append(items, [localized(item.get("text") or item["key"]), item["key"], item["positive"],
+                        item["percent_positive"], item["answered"]])
     assessments = figures.get("self_assessments") or []
     if assessments:
         growth = book.create_sheet(_("Before and after")[:31])  # "/" is not allowed in a sheet name

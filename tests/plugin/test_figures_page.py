@@ -339,3 +339,35 @@ def test_the_demos_sign_in_link_keeps_the_pages_course_and_year(client):
     assert response.status_code == 401
     assert 'href="/etwinning/figures/?course=NSS%2BSkillsLabs&amp;school_year=2025-26&amp;student=staff"' in \
         response.content.decode()
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("en", "I am satisfied with taking part in the course."),
+    ("el", "Είμαι ικανοποιημένος/η από τη συμμετοχή μου στο μάθημα."),
+])
+def test_survey_items_show_by_the_words_the_survey_asked_them_with_their_key(client, two_runs, language, words):
+    """The survey block hands its items' words with each submission; the page and the XLSX show them."""
+    from tests.harness import WorkbenchScenario
+    from tests.reporting.test_figures_across_runs import lms_call
+
+    olx = """<vertical_demo><etwinning_survey>
+      <item key="satisfaction">
+        <text lang="el">Είμαι ικανοποιημένος/η από τη συμμετοχή μου στο μάθημα.</text>
+        <text lang="en">I am satisfied with taking part in the course.</text>
+      </item>
+      <item key="own"><text lang="el">R&amp;D "ours"</text><text lang="en">R&amp;D "ours"</text></item>
+    </etwinning_survey></vertical_demo>"""
+    survey = WorkbenchScenario(olx, "etwinning_survey")
+    try:
+        lms_call(survey.usage_id, RUN, 1, "submit", {"answers": {"satisfaction": 5, "own": 4}})
+    finally:
+        survey.close()
+    login(client, "maria")
+    page = client.get(PAGE, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    table = re.search(r'id="chart-survey-caption".*?</table>', page, re.S).group(0)
+    rows = [re.sub(r"<[^>]+>", "|", row) for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)]
+    assert any(html.unescape(words) in html.unescape(row) and "|satisfaction|" in row for row in rows), rows
+    assert "R&amp;D &quot;ours&quot;" in page and 'R&D "ours"' not in page  # the words are escaped where shown
+    book = workbook_of(client.get(f"/etwinning/api/v1/courses/{RUN}/figures/xlsx/", HTTP_ACCEPT_LANGUAGE=language))
+    items = list(book.worksheets[1].iter_rows(values_only=True))
+    assert (words, "satisfaction", 1, 100.0, 1) in items

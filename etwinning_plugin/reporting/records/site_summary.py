@@ -17,6 +17,13 @@ FIGURES = ("enrolled", "active", "completed", "completion_rate", "new_etwinning_
            "survey")
 
 
+SURVEY_ITEM = ("key", "answered", "positive", "percent_positive")
+
+
 def build(school_year: str, figures: dict, *, occurred_at: datetime) -> dict:
+    # The items as the contract states them: the figures' wording of each item is for the pages, in
+    # languages the NSS knows by key (and a changed wording must not make the same counts a new fact).
+    survey = {**figures["survey"], "items": [{name: item[name] for name in SURVEY_ITEM}
+                                             for item in figures["survey"]["items"]]}
     return keyed({**header(TYPE, "", occurred_at), "school_year": school_year,
-                  **{name: figures[name] for name in FIGURES}}, NATURAL_KEY)
+                  **{name: figures[name] for name in FIGURES}, "survey": survey}, NATURAL_KEY)
