@@ -57,7 +57,7 @@ from django.db import OperationalError, connection  # noqa: E402
 
 from etwinning_plugin.models import EnrollmentFact, TallyDue, TeacherTally  # noqa: E402
 from etwinning_plugin.reports import figures as figures_module  # noqa: E402
-from etwinning_plugin.reports import registrations, teacher_tallies  # noqa: E402
+from etwinning_plugin.reports import from_facts, registrations, teacher_tallies, timeline  # noqa: E402
 from etwinning_plugin.reports.scopes import Scope  # noqa: E402
 
 RUNS = 10
@@ -176,6 +176,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="0: load the rows and stop")
     parser.add_argument("--reload", action="store_true")
     parser.add_argument("--parts", action="store_true", help="also time each count on its own")
+    parser.add_argument("--page", action="store_true", help="with --parts: also the figures page's two series")
     parser.add_argument("--from-facts", action="store_true",
                         help="with --parts: also count the teachers from the facts (the way before the tallies)")
     parser.add_argument("--buffer-pool-gib", type=int, default=6, help="the InnoDB buffer pool (SET GLOBAL)")
@@ -224,19 +225,23 @@ def main() -> int:
             "survey": lambda scope=scope: figures_module.SurveyAnswer.objects.filter(
                 scope.of("response__course_key", "response__submitted_at")).values("item_key").count(),
         }
+        if args.page:  # what the figures page adds to the figures: its two series
+            parts |= {
+                "enrolments per week (page)": lambda scope=scope: timeline.enrolments_per_week(scope),
+                "runs side by side (page)": lambda scope=scope: timeline.runs_side_by_side(scope),
+            }
         if args.from_facts:  # the same teachers counted from every enrolment and activity, as one run is
             parts |= {
-                "enrolled (facts)": lambda scope=scope: figures_module._users(figures_module._enrolled(scope)),
-                "ever (facts)": lambda scope=scope: figures_module._users(
-                    figures_module.EnrollmentFact.objects.filter(scope.courses())),
-                "completed (facts)": lambda scope=scope: figures_module._completed(scope),
-                "active (facts)": lambda scope=scope: figures_module.active_learners(scope),
+                "enrolled (facts)": lambda scope=scope: from_facts._users(from_facts.enrolled(scope)),
+                "ever (facts)": lambda scope=scope: from_facts._users(EnrollmentFact.objects.filter(scope.courses())),
+                "completed (facts)": lambda scope=scope: from_facts.completed(scope),
+                "active (facts)": lambda scope=scope: from_facts.active_learners(scope),
             }
         for name, part in parts.items() if args.parts else ():
             try:
-                print(f"    {name:14} {measure(part, 1)[0]:.2f} s")
+                print(f"    {name:26} {measure(part, 1)[0]:.2f} s")
             except OperationalError:
-                print(f"    {name:14} stopped at {args.max_seconds:g} s")
+                print(f"    {name:26} stopped at {args.max_seconds:g} s")
     if args.changed:  # a live site: some teachers did something since the last count
         last = EnrollmentFact.objects.order_by("-pk").values_list("pk", flat=True).first()
         picked = random.Random(14).sample(range(1, last + 1), args.changed)

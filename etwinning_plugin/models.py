@@ -486,14 +486,17 @@ class SurveySummaryMark(models.Model):
 
 class TeacherTally(models.Model):
     """
-    One teacher's standing in a course (every run of it; ``course`` "" for the whole site), in a
-    school year (``school_year`` "" for all time): the figures beyond one run count these rows, a
-    handful per teacher, instead of reading every enrolment and activity of the site. Made from the
+    One teacher's standing in one place (the whole site, a course with every run of it, or one run)
+    in a school year (``school_year`` "" for all time): the figures count these rows, a handful per
+    teacher and run, instead of reading every enrolment and activity in scope. Made from the
     teacher's facts whenever any of them changed (``reports/teacher_tallies.py``), never counted up or down.
     """
 
+    SITE, COURSE, RUN = 0, 1, 2
+
     user_id = models.CharField(max_length=255)
-    course = models.CharField(max_length=255, blank=True)  # "NSS+SkillsLabs"
+    level = models.PositiveSmallIntegerField(choices=[(SITE, "site"), (COURSE, "course"), (RUN, "run")])
+    place = models.CharField(max_length=255, blank=True)  # "" (the site), "NSS+SkillsLabs", or a run's key
     school_year = models.CharField(max_length=7, blank=True)  # "2025-26"
     ever_enrolled = models.BooleanField(default=False)
     enrolled = models.BooleanField(default=False)
@@ -501,13 +504,16 @@ class TeacherTally(models.Model):
     completed = models.BooleanField(default=False)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user_id", "course", "school_year"], name="one_tally")]
-        # a scope's count reads this index alone, from the first of the scope's rows to the last
-        indexes = [models.Index(fields=["course", "school_year", "ever_enrolled", "enrolled", "active", "completed"],
-                                name="tallies_of_scope")]
+        constraints = [models.UniqueConstraint(fields=["user_id", "place", "school_year"], name="one_tally")]
+        # A scope's count reads one of these indexes alone, from the first of its rows to the last:
+        # a place's rows (the site, a course, a run), or the runs of a scope side by side.
+        indexes = [models.Index(fields=["place", "school_year", "ever_enrolled", "enrolled", "active", "completed"],
+                                name="tallies_of_scope"),
+                   models.Index(fields=["level", "school_year", "place", "enrolled", "active", "completed"],
+                                name="tallies_of_runs")]
 
     def __str__(self) -> str:
-        return f"{self.user_id} in {self.course or 'the site'} {self.school_year or 'all years'}"
+        return f"{self.user_id} in {self.place or 'the site'} {self.school_year or 'all years'}"
 
 
 class TallyDue(models.Model):

@@ -1,7 +1,7 @@
 """
 What counts as a teacher doing something in a course run: the records the blocks keep of them, each
 with the fields that name its teacher, its run and its date. A run's "active" count
-(``figures.active_learners``) and the teachers' tallies (``teacher_tallies``) read this one list, so
+(``from_facts.active_learners``) and the teachers' tallies (``teacher_tallies``) read this one list, so
 the two can never disagree on what activity is.
 """
 

@@ -6,16 +6,14 @@ size, never a learner loaded into Python, each teacher counted once across runs.
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 
 from ..models import (
-    CompletionFact,
-    EnrollmentFact,
     SurveyAnswer,
     SurveyResponse,
     SurveyWording,
 )
-from . import activity, registrations, self_assessments, teacher_tallies
+from . import registrations, self_assessments, teacher_tallies
 from .scopes import Scope
 
 POSITIVE = (4, 5)
@@ -26,59 +24,15 @@ def percent(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 2) if whole else None
 
 
-def _users(rows, field: str = "user_id") -> int:
-    """
-    How many learners ``rows`` hold, each once: one COUNT(DISTINCT), which the database counts as it
-    reads (in user order, by the indexes ``enrolments_of_teacher`` and ``completions_of_teacher``),
-    where ``.distinct().count()`` made it materialise every learner in a derived table first.
-    """
-    return rows.aggregate(users=Count(field, distinct=True))["users"]
-
-
-def _enrolled(scope: Scope):
-    """Active enrolments in scope; in a school year, those whose enrolment (else last change) falls in it."""
-    dated = scope.dated("enrolled_at") | (Q(enrolled_at__isnull=True) & scope.dated("updated_at")) \
-        if scope.school_year else Q()
-    return EnrollmentFact.objects.filter(scope.courses(), dated, is_active=True)
-
-
-def active_learners(scope: Scope) -> int:
-    """
-    Enrolled learners (each counted once, whatever the number of runs) who did something the
-    platform or the blocks recorded in scope: a grade or passing status (the platform writes a grade
-    summary at a learner's first graded submission), a submitted step, a change to a shared
-    worksheet, a survey answer, a named self-assessment's answer, a registration, or a partnership
-    card (``activity.SOURCES``). Each source is a subquery the database evaluates once (IN) or by
-    index (EXISTS), so the count stays in SQL at a million enrolments.
-    """
-    did_something = Q(Exists(CompletionFact.objects.filter(course_key=OuterRef("course_key"),
-                                                           user_id=OuterRef("user_id"))))
-    for source in activity.SOURCES:
-        did_something |= Q(user_id__in=source.rows(scope.of(source.course_key, source.moment)).values(source.teacher))
-    return _users(_enrolled(scope).filter(did_something))
-
-
-def _completed(scope: Scope) -> int:
-    """Learners (once each) who passed, or got a certificate, in scope."""
-    passed = Q(is_passing=True) & scope.dated("passed_at")
-    certified = Q(certificate_status="downloadable") & scope.dated("updated_at")
-    return _users(CompletionFact.objects.filter(scope.courses()).filter(passed | certified))
-
-
 def figures(scope: Scope) -> dict:
     """
-    The figures of a scope (a run, a course, a school year, the site), each teacher counted once. A
-    run's teachers are counted from its facts; beyond a run, from the teachers' tallies (one row per
-    teacher and scope, ``tallies``), which count the same way and stay fast over a site's millions
-    of enrolments.
+    The figures of a scope (a run, a course, a school year, the site), each teacher counted once:
+    the teachers from their tallies (one row per teacher and place, ``teacher_tallies``), which stay
+    a read of one index range over a site's millions of enrolments; the rest in a few COUNTs.
     """
-    if scope.run:
-        enrolled, ever, active, completed = (_users(_enrolled(scope)), _users(EnrollmentFact.objects.filter(
-            scope.courses())), active_learners(scope), _completed(scope))
-    else:
-        teachers = teacher_tallies.counts(scope)
-        enrolled, ever, active, completed = teachers.enrolled, teachers.ever_enrolled, teachers.active, \
-            teachers.completed
+    teachers = teacher_tallies.counts(scope)
+    enrolled, ever, active, completed = teachers.enrolled, teachers.ever_enrolled, teachers.active, \
+        teachers.completed
     new = registrations.counts_in(scope)
     answers = SurveyAnswer.objects.filter(scope.of("response__course_key", "response__submitted_at"))
     survey_rows = answers.values("item_key").annotate(

@@ -1,15 +1,17 @@
 """
-Teachers' tallies: the figures beyond one run (a course's runs, a school year, the site) count one
-narrow row per teacher and scope instead of reading every enrolment and activity of the site.
+Teachers' tallies: the figures of a scope (a run, a course's runs, a school year, the site) count
+one narrow row per teacher and place instead of reading every enrolment and activity in scope.
 
-A teacher's rows (``TeacherTally``) say, for the whole site and each course they took (every run of
-it), for all time and each school year they did something in, whether they were ever enrolled,
-enrolled, active and completed, with the same meaning as the counts of one run
-(``figures.active_learners`` and its neighbours). Whatever changes a teacher's facts marks the teacher
-due (``mark_due``: one INSERT that skips a teacher already due); their rows are made again from all
-their facts before the next count (``settle``), by the worker after each delivery run and by the count
-itself, so a count is exact for everything committed before it. Rows are never counted up or down:
-made again from the facts, they cannot drift, whatever order or how often the changes came.
+A teacher's rows (``TeacherTally``) say, for the whole site, each course they took (every run of
+it) and each run, for all time and each school year they did something in, whether they were ever
+enrolled, enrolled, active and completed, with the meaning ``from_facts.counted`` gives them
+straight from the facts (their specification, which a property test holds them to).
+
+Whatever changes a teacher's facts marks the teacher due (``mark_due``: one INSERT that skips a
+teacher already due); their rows are made again from all their facts before the next count
+(``settle``), by the worker after each delivery run and by the count itself, so a count is exact for
+everything committed before it. Rows are never counted up or down: made again from the facts, they
+cannot drift, whatever order or how often the changes came.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from ..transactions import retried_on_deadlock
 from . import activity
 from .scopes import Scope, school_year_of
 
-SITE = ""  # the course of a row about the whole site
+SITE = ""  # the place of a row about the whole site
 ALL_YEARS = ""  # the school year of a row about all time
 SETTLE_BATCH = 1000  # teachers made again per transaction
 
@@ -114,29 +116,32 @@ def _year(moment: datetime | None) -> str | None:
 
 @dataclass
 class _Cell:
-    """What a teacher did in one course (or the site) in one school year (or all time)."""
+    """What a teacher did in one place (the site, a course, a run) in one school year (or all time)."""
     ever_enrolled: bool = False
     enrolled: bool = False
     completed: bool = False
     did_something: bool = False
     enrolled_in_a_graded_run: bool = False  # enrolled (as counted here) in a run they have a completion fact of
 
-    def row(self, user_id: str, course: str, school_year: str) -> TeacherTally:
-        return TeacherTally(user_id=user_id, course=course, school_year=school_year, ever_enrolled=self.ever_enrolled,
+    def row(self, user_id: str, level: int, place: str, school_year: str) -> TeacherTally:
+        return TeacherTally(user_id=user_id, level=level, place=place, school_year=school_year,
+                            ever_enrolled=self.ever_enrolled,
                             enrolled=self.enrolled, completed=self.completed,
                             active=self.enrolled and (self.did_something or self.enrolled_in_a_graded_run))
 
 
 @dataclass
 class _Teacher:
-    cells: dict[tuple[str, str], _Cell] = field(default_factory=lambda: defaultdict(_Cell))
+    cells: dict[tuple[int, str, str], _Cell] = field(default_factory=lambda: defaultdict(_Cell))
 
     def cells_of(self, course_key: str, school_year: str | None, *, all_time: bool = True) -> list[_Cell]:
-        """The cells a fact of ``course_key`` dated in ``school_year`` counts in (all time too, unless told)."""
+        """The cells a fact of run ``course_key`` dated in ``school_year`` counts in (all time too, unless told)."""
         course = course_of(course_key)
-        courses = [SITE] if course is None else [SITE, course]
+        places = [(TeacherTally.SITE, SITE), (TeacherTally.RUN, course_key)]
+        if course is not None:
+            places.append((TeacherTally.COURSE, course))
         years = ([ALL_YEARS] if all_time else []) + ([school_year] if school_year else [])
-        return [self.cells[(c, y)] for c in courses for y in years]
+        return [self.cells[(level, place, year)] for level, place in places for year in years]
 
 
 def _activity(user_ids: list[str]) -> Iterable[tuple[str, str, datetime]]:
@@ -183,8 +188,8 @@ def tallies_of(user_ids: list[str]) -> list[TeacherTally]:
         if user_id in teachers:  # activity alone, with no enrolment or completion, counts nowhere
             for cell in teachers[user_id].cells_of(course_key, _year(month)):
                 cell.did_something = True
-    return [cell.row(user_id, course, year) for user_id, teacher in teachers.items()
-            for (course, year), cell in teacher.cells.items()
+    return [cell.row(user_id, level, place, year) for user_id, teacher in teachers.items()
+            for (level, place, year), cell in teacher.cells.items()
             if cell.ever_enrolled or cell.enrolled or cell.completed]
 
 
@@ -200,18 +205,27 @@ class TeacherCounts:
 
 def counts(scope: Scope) -> TeacherCounts:
     """
-    The teachers of a scope beyond one run (a course, a school year, the site), each counted once:
-    settles the teachers due first, then counts their rows in the scope, by index. "Ever enrolled"
-    is over all time, as for one run.
+    The teachers of a scope, each counted once however many runs: settles the teachers due first,
+    then counts their rows of the scope's place, by index. "Ever enrolled" is over all time.
     """
-    if scope.run:
-        raise ValueError("a run's figures are counted from its facts (figures.figures)")
     settle()
-    course = scope.course or SITE
-    flags = TeacherTally.objects.filter(course=course, school_year=scope.school_year or ALL_YEARS).aggregate(
+    place = scope.run or scope.course or SITE
+    flags = TeacherTally.objects.filter(place=place, school_year=scope.school_year or ALL_YEARS).aggregate(
         enrolled=Count("pk", filter=Q(enrolled=True)), active=Count("pk", filter=Q(active=True)),
         completed=Count("pk", filter=Q(completed=True)), ever=Count("pk", filter=Q(ever_enrolled=True)))
     ever = flags["ever"] if not scope.school_year else TeacherTally.objects.filter(
-        course=course, school_year=ALL_YEARS, ever_enrolled=True).count()
+        place=place, school_year=ALL_YEARS, ever_enrolled=True).count()
     return TeacherCounts(ever_enrolled=ever, enrolled=flags["enrolled"], active=flags["active"],
                          completed=flags["completed"])
+
+
+def runs(scope: Scope) -> dict[str, TeacherCounts]:
+    """Each run in scope (by key) with its teachers, in one GROUP BY over the runs' rows (ever enrolled: 0)."""
+    settle()
+    rows = TeacherTally.objects.filter(scope.courses("place"), level=TeacherTally.RUN,
+                                       school_year=scope.school_year or ALL_YEARS)
+    return {row["place"]: TeacherCounts(ever_enrolled=0, enrolled=row["enrolled"], active=row["active"],
+                                        completed=row["completed"])
+            for row in rows.values("place").annotate(
+                enrolled=Count("pk", filter=Q(enrolled=True)), active=Count("pk", filter=Q(active=True)),
+                completed=Count("pk", filter=Q(completed=True))).order_by("place")}

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, timedelta
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min
 from django.db.models.functions import TruncDate
 
-from ..models import CompletionFact, EnrollmentFact
-from .figures import active_learners
+from ..models import EnrollmentFact
+from . import teacher_tallies
 from .scopes import Scope
 
 MAX_WEEKS = 104  # two years of weeks at most on one chart: a site-wide view starts at its latest weeks
@@ -66,19 +66,9 @@ def first_enrolment(scope: Scope):
 
 def runs_side_by_side(scope: Scope) -> list[RunFigures]:
     """
-    One row per course run in scope (a course's runs, a school year's, the site's), in course-key
-    order: enrolled and completed by one GROUP BY each, active by the figures' own rule per run (the
-    same count the run's own page shows). Within a school year, each run's figures of that year.
+    One row per course run in scope (a course's runs, a school year's, the site's) with teachers
+    enrolled or completed, in course-key order: each run's teachers as its own page counts them, from
+    the teachers' tallies in one GROUP BY. Within a school year, each run's figures of that year.
     """
-    enrolled_in_year = scope.dated("enrolled_at") | (Q(enrolled_at__isnull=True) & scope.dated("updated_at")) \
-        if scope.school_year else Q()
-    enrolled = dict(EnrollmentFact.objects.filter(scope.courses(), enrolled_in_year, is_active=True)
-                    .values("course_key").annotate(n=Count("user_id", distinct=True))
-                    .values_list("course_key", "n"))
-    passed = (Q(is_passing=True) & scope.dated("passed_at")) \
-        | (Q(certificate_status="downloadable") & scope.dated("updated_at"))
-    completed = dict(CompletionFact.objects.filter(scope.courses(), passed).values("course_key")
-                     .annotate(n=Count("user_id", distinct=True)).values_list("course_key", "n"))
-    return [RunFigures(key, enrolled.get(key, 0),
-                       active_learners(Scope(run=key, school_year=scope.school_year)), completed.get(key, 0))
-            for key in sorted(set(enrolled) | set(completed))]
+    return [RunFigures(key, run.enrolled, run.active, run.completed)
+            for key, run in teacher_tallies.runs(scope).items() if run.enrolled or run.completed]

@@ -69,7 +69,7 @@ def test_a_change_committed_while_the_rows_are_made_is_counted_next(monkeypatch)
     monkeypatch.setattr(teacher_tallies, "tallies_of", made_from)
 
     assert errors == []
-    assert TeacherTally.objects.get(user_id="anna", course="", school_year="").active is False  # as read
+    assert TeacherTally.objects.get(user_id="anna", place="", school_year="").active is False  # as read
     assert TallyDue.objects.filter(user_id="anna").exists()  # her submission's mark survived the settling
     assert teacher_tallies.counts(Scope()).active == 1
 
@@ -97,5 +97,5 @@ def test_two_settlers_at_once_make_each_teachers_rows_once():
 
     assert errors == []
     assert sum(settled) == len(teachers)  # SKIP LOCKED: each teacher taken by one of them
-    assert TeacherTally.objects.count() == 4 * len(teachers)  # site and course, all time and 2025-26
+    assert TeacherTally.objects.count() == 6 * len(teachers)  # site, course and run; all time and 2025-26
     assert teacher_tallies.counts(Scope(course="NSS+SkillsLabs", school_year="2025-26")).enrolled == len(teachers)

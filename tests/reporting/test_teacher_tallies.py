@@ -1,8 +1,8 @@
 """
-Teachers' tallies (``reports/teacher_tallies.py``): the figures beyond one run count one row per
-teacher and scope. They must give exactly what counting every enrolment and activity of the scope
-gives (``figures._enrolled``, ``active_learners``, ``_completed``: the counts of one run, which take
-any scope), on any facts, after any change, and forget a retired learner.
+Teachers' tallies (``reports/teacher_tallies.py``): the figures count one row per teacher and place
+(the site, a course, a run). They must give exactly what counting every enrolment and activity of
+the scope gives (``reports/from_facts.py``, their specification), on any facts, after any change,
+and forget a retired learner.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from etwinning_plugin.models import (
     TallyDue,
     TeacherTally,
 )
-from etwinning_plugin.reports import figures, teacher_tallies
+from etwinning_plugin.reports import from_facts, teacher_tallies
 from etwinning_plugin.reports.scopes import Scope
 
 pytestmark = pytest.mark.django_db
@@ -36,8 +36,10 @@ MOMENTS = [datetime(2024, 8, 31, 23, 59, tzinfo=UTC), datetime(2024, 9, 1, 0, 0,
            datetime(2025, 9, 1, 0, 0, 1, tzinfo=UTC)]
 TEACHERS = [str(n) for n in range(1, 7)]
 SCOPES = [Scope(), Scope(course="NSS+SkillsLabs"), Scope(course="NSS+Coding"), Scope(course="NSS+Other"),
+          *(Scope(run=run) for run in RUNS),
           *(Scope(course=course, school_year=year) for course in ("", "NSS+SkillsLabs", "NSS+Coding")
-            for year in ("2023-24", "2024-25", "2025-26"))]
+            for year in ("2023-24", "2024-25", "2025-26")),
+          *(Scope(run=run, school_year=year) for run in RUNS[1:3] for year in ("2024-25", "2025-26"))]
 
 enrolments = st.lists(st.tuples(st.sampled_from(TEACHERS), st.sampled_from(RUNS), st.booleans(),
                                 st.one_of(st.none(), st.sampled_from(MOMENTS)), st.sampled_from(MOMENTS)),
@@ -52,11 +54,7 @@ activities = st.lists(st.tuples(st.sampled_from(["submission", "revision", "part
 
 
 def counted_from_facts(scope: Scope) -> teacher_tallies.TeacherCounts:
-    """The scope's teachers counted from every enrolment and activity (the way one run is counted)."""
-    return teacher_tallies.TeacherCounts(
-        ever_enrolled=figures._users(EnrollmentFact.objects.filter(scope.courses())),
-        enrolled=figures._users(figures._enrolled(scope)), active=figures.active_learners(scope),
-        completed=figures._completed(scope))
+    return from_facts.counted(scope)
 
 
 def store(enrolled, completed, did) -> None:
@@ -99,6 +97,10 @@ def test_the_tallies_count_exactly_what_the_facts_give_in_every_scope(enrolled, 
     for scope in SCOPES:
         assert teacher_tallies.counts(scope) == counted_from_facts(scope), scope.label
     assert not TallyDue.objects.exists()
+    for scope in (Scope(), Scope(course="NSS+SkillsLabs"), Scope(school_year="2025-26")):  # the runs side by side
+        for run, counted in teacher_tallies.runs(scope).items():
+            one = counted_from_facts(Scope(run=run, school_year=scope.school_year))
+            assert counted == teacher_tallies.TeacherCounts(0, one.enrolled, one.active, one.completed), run
 
 
 def test_a_change_to_one_teacher_is_counted_at_the_next_count_and_nothing_is_counted_twice():
@@ -120,14 +122,12 @@ def test_a_change_to_one_teacher_is_counted_at_the_next_count_and_nothing_is_cou
     teacher_tallies.mark_due(["1"])
     assert teacher_tallies.counts(site) == teacher_tallies.TeacherCounts(2, 1, 1, 0)
     assert teacher_tallies.counts(Scope(school_year="2025-26")) == counted_from_facts(Scope(school_year="2025-26"))
-    # Teacher 1 is one row per scope however many runs: the site, the course, and each in 2025-26.
-    assert set(TeacherTally.objects.filter(user_id="1").values_list("course", "school_year")) == {
-        ("", ""), ("", "2025-26"), ("NSS+SkillsLabs", ""), ("NSS+SkillsLabs", "2025-26")}
+    # Teacher 1 is one row per place however many runs: the site, the course and each run, all time and 2025-26.
+    assert set(TeacherTally.objects.filter(user_id="1").values_list("place", "school_year")) == {
+        (place, year) for place in ("", "NSS+SkillsLabs", RUNS[0], RUNS[1]) for year in ("", "2025-26")}
 
 
-def test_a_run_is_counted_from_its_facts_not_the_tallies():
-    with pytest.raises(ValueError):
-        teacher_tallies.counts(Scope(run=RUNS[0]))
+def test_a_run_belongs_to_its_course_and_an_old_style_key_to_none():
     assert teacher_tallies.course_of(RUNS[0]) == "NSS+SkillsLabs"
     assert teacher_tallies.course_of("NSS/Old/2019") is None
 
@@ -161,12 +161,13 @@ def test_the_command_makes_every_teachers_tallies_again_from_their_facts():
 
     moment = datetime(2025, 10, 1, tzinfo=UTC)
     store([("1", RUNS[0], True, moment, moment), ("2", RUNS[2], True, moment, moment)], [], [])
-    TeacherTally.objects.create(user_id="1", course="", school_year="", enrolled=False)  # a row gone wrong
+    TeacherTally.objects.create(user_id="1", level=TeacherTally.SITE, place="", school_year="",
+                                enrolled=False)  # a row gone wrong
     out = io.StringIO()
     call_command("etwinning_tallies", "--all", "--batch", "1", stdout=out, stderr=io.StringIO())
     assert out.getvalue().startswith("2 teachers' tallies made")
     assert not TallyDue.objects.exists()
-    assert TeacherTally.objects.get(user_id="1", course="", school_year="").enrolled
+    assert TeacherTally.objects.get(user_id="1", place="", school_year="").enrolled
     assert teacher_tallies.counts(Scope()) == counted_from_facts(Scope())
 
 
@@ -186,7 +187,7 @@ def test_a_retired_learner_leaves_no_tally_under_their_id_and_still_counts_once_
     assert not TeacherTally.objects.filter(user_id="anna").exists()
     assert not TallyDue.objects.filter(user_id="anna").exists()
     assert teacher_tallies.counts(Scope()) == before
-    assert TeacherTally.objects.filter(user_id__startswith="retired-").count() == 4
+    assert TeacherTally.objects.filter(user_id__startswith="retired-").count() == 6  # site, course, run; x2 years
 
 
 def test_the_worker_makes_a_bounded_share_after_delivery_and_holds_the_site_summary_while_a_backlog_waits(
