@@ -156,7 +156,7 @@ def _activity(user_ids: list[str]) -> Iterable[tuple[str, str, datetime]]:
 def tallies_of(user_ids: list[str]) -> list[TeacherTally]:
     """
     The rows of these teachers, made from all their facts in a few queries (one per kind of fact),
-    with the meaning of the counts of one run in ``figures``: enrolled is an active enrolment (dated by
+    with the meaning ``from_facts`` gives the counts: enrolled is an active enrolment (dated by
     its enrolment, else its last change); completed is passing (dated when passed) or a certificate
     (dated by its last change); active is enrolled and either did something the blocks recorded in the
     scope, or holds a completion fact (a grade) of a run they are counted enrolled in.
