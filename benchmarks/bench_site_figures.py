@@ -142,7 +142,8 @@ def load(per_course: int) -> None:
 def build_tallies(batch: int) -> None:
     """Every teacher's tallies, made the way an upgraded site makes them: all due, then settled by the worker's code."""
     start = time.perf_counter()
-    teacher_tallies.mark_all_due()
+    if not TeacherTally.objects.exists():  # else a build stopped half-way: the teachers left are still due
+        teacher_tallies.mark_all_due()
     due = TallyDue.objects.count()
     print(f"  {due:,} teachers due in {time.perf_counter() - start:.0f} s; settling {batch:,} per transaction",
           flush=True)
