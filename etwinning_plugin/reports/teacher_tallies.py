@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -33,6 +34,8 @@ from .scopes import Scope, school_year_of
 SITE = ""  # the place of a row about the whole site
 ALL_YEARS = ""  # the school year of a row about all time
 SETTLE_BATCH = 1000  # teachers made again per transaction
+SETTLER_LOCK = "etwinning_plugin:teacher-tallies"
+SETTLER_WAIT_SECONDS = 120  # a batch takes about a second
 
 
 def mark_due(user_ids: Iterable[str | None]) -> None:
@@ -60,30 +63,57 @@ def due_beyond(count: int) -> bool:
 def settle(batch: int = SETTLE_BATCH, limit: int | None = None) -> int:
     """
     Make the tallies of every teacher due (or of ``limit`` at most), ``batch`` teachers per
-    transaction; returns how many.
-    Teachers another process is settling are skipped (their rows are being made); a teacher marked
-    due again while their rows are made stays due (the mark waits for this transaction, then inserts).
+    transaction; returns how many. Processes settling at once take turns, batch by batch; a teacher
+    marked due again while their rows are made stays due (the mark waits for this transaction, then
+    inserts).
     """
     fresh = not connection.in_atomic_block  # a transaction of its own per batch, retried if a deadlock's victim
     settled = 0
     while limit is None or settled < limit:
         size = batch if limit is None else min(batch, limit - settled)
-        done = retried_on_deadlock(lambda size=size: _settle_batch(size, read_committed=fresh))
+        with _one_settler_at_a_time():
+            done = retried_on_deadlock(lambda size=size: _settle_batch(size, read_committed=fresh))
         if not done:
             break
         settled += done
     return settled
 
 
+@contextmanager
+def _one_settler_at_a_time():
+    """
+    On MySQL and MariaDB, a named lock around each batch: two processes settling at once (the worker,
+    and a count) take turns batch by batch. Side by side, their DELETEs of due marks (which the
+    server may read by scanning the small table) wait on each other's rows and deadlock again and
+    again. The lock belongs to the connection: a process that dies releases it.
+    """
+    if connection.vendor != "mysql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT GET_LOCK(%s, %s)", [SETTLER_LOCK, SETTLER_WAIT_SECONDS])
+        (got,) = cursor.fetchone()
+    if got != 1:
+        raise TimeoutError(f"the teachers' tallies are being made elsewhere for more than {SETTLER_WAIT_SECONDS} s")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT RELEASE_LOCK(%s)", [SETTLER_LOCK])
+
+
 def _settle_batch(batch: int, *, read_committed: bool) -> int:
     if read_committed:
         _read_committed()
-    skip_locked = connection.features.has_select_for_update_skip_locked
-    due = list(TallyDue.objects.select_for_update(skip_locked=skip_locked).order_by("user_id")
-               .values_list("user_id", flat=True)[:batch])
+    # Locked, so that a teacher's mark made meanwhile waits for this batch and then stays due.
+    due = list(TallyDue.objects.select_for_update().order_by("user_id").values_list("user_id", flat=True)[:batch])
     if due:
         rows = tallies_of(due)
-        TeacherTally.objects.filter(user_id__in=due).delete()
+        # By primary key: a DELETE by teacher would scan past each teacher's rows into the next
+        # teacher's, which another process settling may have just inserted, and the two deadlock.
+        # Nobody else writes these teachers' rows meanwhile: their due marks are locked here.
+        old = list(TeacherTally.objects.filter(user_id__in=due).values_list("pk", flat=True))
+        TeacherTally.objects.filter(pk__in=old).delete()
         TeacherTally.objects.bulk_create(rows, batch_size=1000)
         TallyDue.objects.filter(user_id__in=due).delete()
     return len(due)

@@ -1,7 +1,7 @@
 """
 Teachers' tallies under concurrency, on a real MariaDB server (``reports/teacher_tallies.py``): a
 teacher's fact that commits while their rows are being made leaves them due, so the next count has
-it; two processes settling at once make each teacher's rows once, without waiting on each other.
+it; two processes settling at once take turns and make each teacher's rows once, without a deadlock.
 """
 
 from __future__ import annotations
@@ -96,6 +96,6 @@ def test_two_settlers_at_once_make_each_teachers_rows_once():
         worker.join()
 
     assert errors == []
-    assert sum(settled) == len(teachers)  # SKIP LOCKED: each teacher taken by one of them
+    assert sum(settled) == len(teachers)  # taking turns batch by batch: each teacher made by one of them
     assert TeacherTally.objects.count() == 6 * len(teachers)  # site, course and run; all time and 2025-26
     assert teacher_tallies.counts(Scope(course="NSS+SkillsLabs", school_year="2025-26")).enrolled == len(teachers)
