@@ -201,7 +201,7 @@ def in_worker(settings):
 
 @pytest.mark.django_db(transaction=True)
 def test_recording_an_event_costs_the_request_one_insert(in_worker, django_assert_num_queries):
-    with django_assert_num_queries(1) as queries:  # autocommit, as the platform sends most events
+    with django_assert_num_queries(1) as queries:  # autocommit (LMS enrolment: tests/platform/test_lms_enrollment.py)
         signals.COURSE_ENROLLMENT_CREATED.send_event(enrollment=enrollment())
     assert queries.captured_queries[0]["sql"].startswith("INSERT INTO")
     receipt = PlatformEventReceipt.objects.get()
