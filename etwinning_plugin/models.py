@@ -489,7 +489,8 @@ class TeacherTally(models.Model):
     One teacher's standing in one place (the whole site, a course with every run of it, or one run)
     in a school year (``school_year`` "" for all time): the figures count these rows, a handful per
     teacher and run, instead of reading every enrolment and activity in scope. Made from the
-    teacher's facts whenever any of them changed (``reports/teacher_tallies.py``), never counted up or down.
+    teacher's facts whenever any of them changed (``reports/teacher_tallies.py``), never counted up or
+    down; ``PlaceTotal`` adds them up.
     """
 
     SITE, COURSE, RUN = 0, 1, 2
@@ -504,16 +505,37 @@ class TeacherTally(models.Model):
     completed = models.BooleanField(default=False)
 
     class Meta:
+        # A teacher's rows are read by this constraint's index when they are made again; counts read
+        # the places' totals (PlaceTotal), so no other index is kept up to date for them.
         constraints = [models.UniqueConstraint(fields=["user_id", "place", "school_year"], name="one_tally")]
-        # A scope's count reads one of these indexes alone, from the first of its rows to the last:
-        # a place's rows (the site, a course, a run), or the runs of a scope side by side.
-        indexes = [models.Index(fields=["place", "school_year", "ever_enrolled", "enrolled", "active", "completed"],
-                                name="tallies_of_scope"),
-                   models.Index(fields=["level", "school_year", "place", "enrolled", "active", "completed"],
-                                name="tallies_of_runs")]
 
     def __str__(self) -> str:
         return f"{self.user_id} in {self.place or 'the site'} {self.school_year or 'all years'}"
+
+
+class PlaceTotal(models.Model):
+    """
+    The teachers' tallies of one place in one school year (or all time), added up: how many of its
+    ``TeacherTally`` rows say ever enrolled, enrolled, active and completed. Whenever a teacher's rows
+    are made again, what changed is added here in the same transaction (``reports/teacher_tallies.py``),
+    so a scope's figures, or a school year's runs side by side, read a row each instead of counting
+    hundreds of thousands. ``manage.py lms etwinning_tallies --all`` adds the rows up again from scratch.
+    """
+
+    level = models.PositiveSmallIntegerField(choices=TeacherTally._meta.get_field("level").choices)
+    place = models.CharField(max_length=255, blank=True)
+    school_year = models.CharField(max_length=7, blank=True)
+    ever_enrolled = models.BigIntegerField(default=0)
+    enrolled = models.BigIntegerField(default=0)
+    active = models.BigIntegerField(default=0)
+    completed = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["place", "school_year"], name="one_total")]
+        indexes = [models.Index(fields=["level", "school_year", "place"], name="totals_of_runs")]
+
+    def __str__(self) -> str:
+        return f"teachers of {self.place or 'the site'} {self.school_year or 'all years'}"
 
 
 class TallyDue(models.Model):

@@ -42,8 +42,6 @@ from .models import (
     StepSubmission,
     SurveyParticipation,
     SurveyResponse,
-    TallyDue,
-    TeacherTally,
 )
 from .reporting import contract, records
 from .reporting.facts import record_pending_events
@@ -80,9 +78,9 @@ def retire(user_id: str) -> str:
         StepSubmission.objects.filter(submitted_by=user_id).update(submitted_by=token)
         EnrollmentFact.objects.filter(user_id=user_id).update(user_id=token)
         CompletionFact.objects.filter(user_id=user_id).update(user_id=token)
-        # The tallies name the learner too: theirs go now, the token's are made from the facts above.
-        TeacherTally.objects.filter(user_id=user_id).delete()
-        TallyDue.objects.filter(user_id=user_id).delete()
+        # The tallies name the learner too: theirs go now (their facts are the token's already, so
+        # none is made again, and the totals lose them); the token's are made from the facts above.
+        teacher_tallies.remake([user_id])
         teacher_tallies.mark_due([token])
     return token
 

@@ -12,6 +12,11 @@ teacher already due); their rows are made again from all their facts before the 
 (``settle``), by the worker after each delivery run and by the count itself, so a count is exact for
 everything committed before it. Rows are never counted up or down: made again from the facts, they
 cannot drift, whatever order or how often the changes came.
+
+A count reads the place's ``PlaceTotal``: the rows added up. When a batch of teachers' rows is made
+again, the difference between their old rows and their new ones is added to the totals in the same
+transaction, one settler at a time; so the totals are always the sum of the rows, and a site's
+figures, or its runs side by side, read a row each instead of counting millions.
 """
 
 from __future__ import annotations
@@ -22,11 +27,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from django.db import connection
-from django.db.models import Count, Q
+from django.db import connection, transaction
+from django.db.models import F, Q
 from django.db.models.functions import TruncMonth
 
-from ..models import CompletionFact, EnrollmentFact, TallyDue, TeacherTally
+from ..models import CompletionFact, EnrollmentFact, PlaceTotal, TallyDue, TeacherTally
 from ..transactions import retried_on_deadlock
 from . import activity
 from .scopes import Scope, school_year_of
@@ -102,21 +107,75 @@ def _one_settler_at_a_time():
             cursor.execute("SELECT RELEASE_LOCK(%s)", [SETTLER_LOCK])
 
 
+def remake(user_ids: list[str]) -> None:
+    """
+    Make these teachers' rows again now, due or not, in the caller's transaction: a retired learner's
+    facts are under their token already, so no row is left under their id, and the totals lose them.
+    """
+    with _one_settler_at_a_time():
+        _make_again(sorted(set(user_ids)))
+        TallyDue.objects.filter(user_id__in=user_ids).delete()
+
+
 def _settle_batch(batch: int, *, read_committed: bool) -> int:
     if read_committed:
         _read_committed()
     # Locked, so that a teacher's mark made meanwhile waits for this batch and then stays due.
     due = list(TallyDue.objects.select_for_update().order_by("user_id").values_list("user_id", flat=True)[:batch])
     if due:
-        rows = tallies_of(due)
-        # By primary key: a DELETE by teacher would scan past each teacher's rows into the next
-        # teacher's, which another process settling may have just inserted, and the two deadlock.
-        # Nobody else writes these teachers' rows meanwhile: their due marks are locked here.
-        old = list(TeacherTally.objects.filter(user_id__in=due).values_list("pk", flat=True))
-        TeacherTally.objects.filter(pk__in=old).delete()
-        TeacherTally.objects.bulk_create(rows, batch_size=1000)
+        _make_again(due)
         TallyDue.objects.filter(user_id__in=due).delete()
     return len(due)
+
+
+FLAGS = ("ever_enrolled", "enrolled", "active", "completed")
+
+
+def _make_again(user_ids: list[str]) -> None:
+    """These teachers' rows made again from their facts, and the difference added to the totals."""
+    rows = tallies_of(user_ids)
+    # By primary key: a DELETE by teacher would scan past each teacher's rows into the next
+    # teacher's, which another process settling may have just inserted, and the two deadlock.
+    # Nobody else writes these teachers' rows meanwhile: their due marks are locked here.
+    old = list(TeacherTally.objects.filter(user_id__in=user_ids).values_list("pk", "level", "place", "school_year",
+                                                                             *FLAGS))
+    TeacherTally.objects.filter(pk__in=[row[0] for row in old]).delete()
+    TeacherTally.objects.bulk_create(rows, batch_size=1000)
+    changes: dict[tuple[int, str, str], list[int]] = defaultdict(lambda: [0] * len(FLAGS))
+    for _pk, level, place, year, *flags in old:
+        key = (level, place, year)
+        changes[key] = [total - flag for total, flag in zip(changes[key], flags, strict=True)]
+    for row in rows:
+        key = (row.level, row.place, row.school_year)
+        changes[key] = [total + getattr(row, flag) for total, flag in zip(changes[key], FLAGS, strict=True)]
+    _add_to_totals({key: change for key, change in changes.items() if any(change)})
+
+
+def _add_to_totals(changes: dict[tuple[int, str, str], list[int]]) -> None:
+    """One UPDATE per place and year that changed (a few dozen a batch), after creating the ones new."""
+    PlaceTotal.objects.bulk_create([PlaceTotal(level=level, place=place, school_year=year)
+                                    for level, place, year in changes], ignore_conflicts=True)
+    for (_level, place, year), change in sorted(changes.items()):  # in key order: no two batches cross
+        PlaceTotal.objects.filter(place=place, school_year=year).update(
+            **{flag: F(flag) + by for flag, by in zip(FLAGS, change, strict=True) if by})
+
+
+def add_up_again() -> None:
+    """
+    Every place's totals added up from the rows again, from scratch (a repair; migration 0015 does the
+    same): one INSERT … SELECT … GROUP BY in the server, under the settlers' lock, in one transaction.
+    """
+    with transaction.atomic(), _one_settler_at_a_time():
+        PlaceTotal.objects.all().delete()
+        add_up(PlaceTotal._meta.db_table, TeacherTally._meta.db_table)
+
+
+def add_up(totals: str, tallies: str) -> None:
+    """The totals of every place from the teachers' rows, in the server (tables by name: migrations use it)."""
+    sums = ", ".join(f"SUM({flag})" for flag in FLAGS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {totals} (level, place, school_year, {', '.join(FLAGS)}) "  # noqa: S608 - names
+                       f"SELECT level, place, school_year, {sums} FROM {tallies} GROUP BY level, place, school_year")
 
 
 def _read_committed() -> None:
@@ -236,26 +295,22 @@ class TeacherCounts:
 def counts(scope: Scope) -> TeacherCounts:
     """
     The teachers of a scope, each counted once however many runs: settles the teachers due first,
-    then counts their rows of the scope's place, by index. "Ever enrolled" is over all time.
+    then reads the place's totals (its rows added up). "Ever enrolled" is over all time.
     """
     settle()
     place = scope.run or scope.course or SITE
-    flags = TeacherTally.objects.filter(place=place, school_year=scope.school_year or ALL_YEARS).aggregate(
-        enrolled=Count("pk", filter=Q(enrolled=True)), active=Count("pk", filter=Q(active=True)),
-        completed=Count("pk", filter=Q(completed=True)), ever=Count("pk", filter=Q(ever_enrolled=True)))
-    ever = flags["ever"] if not scope.school_year else TeacherTally.objects.filter(
-        place=place, school_year=ALL_YEARS, ever_enrolled=True).count()
-    return TeacherCounts(ever_enrolled=ever, enrolled=flags["enrolled"], active=flags["active"],
-                         completed=flags["completed"])
+    totals = {row.school_year: row for row in PlaceTotal.objects.filter(
+        place=place, school_year__in={scope.school_year or ALL_YEARS, ALL_YEARS})}
+    counted, all_time = totals.get(scope.school_year or ALL_YEARS), totals.get(ALL_YEARS)
+    return TeacherCounts(ever_enrolled=all_time.ever_enrolled if all_time else 0,
+                         enrolled=counted.enrolled if counted else 0, active=counted.active if counted else 0,
+                         completed=counted.completed if counted else 0)
 
 
 def runs(scope: Scope) -> dict[str, TeacherCounts]:
-    """Each run in scope (by key) with its teachers, in one GROUP BY over the runs' rows (ever enrolled: 0)."""
+    """Each run in scope (by key) with its teachers, from the runs' totals (ever enrolled: 0)."""
     settle()
-    rows = TeacherTally.objects.filter(scope.courses("place"), level=TeacherTally.RUN,
-                                       school_year=scope.school_year or ALL_YEARS)
-    return {row["place"]: TeacherCounts(ever_enrolled=0, enrolled=row["enrolled"], active=row["active"],
-                                        completed=row["completed"])
-            for row in rows.values("place").annotate(
-                enrolled=Count("pk", filter=Q(enrolled=True)), active=Count("pk", filter=Q(active=True)),
-                completed=Count("pk", filter=Q(completed=True))).order_by("place")}
+    totals = PlaceTotal.objects.filter(scope.courses("place"), level=TeacherTally.RUN,
+                                       school_year=scope.school_year or ALL_YEARS).order_by("place")
+    return {row.place: TeacherCounts(ever_enrolled=0, enrolled=row.enrolled, active=row.active,
+                                     completed=row.completed) for row in totals}

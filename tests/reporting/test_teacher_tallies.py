@@ -18,6 +18,7 @@ from etwinning_plugin.models import (
     DocumentRevision,
     EnrollmentFact,
     PartnershipCard,
+    PlaceTotal,
     SharedDocument,
     StepSubmission,
     SurveyParticipation,
@@ -85,15 +86,26 @@ def store(enrolled, completed, did) -> None:
 # Derandomised, as the handlers' fuzz: the same examples every run, so a failure is one to reproduce, not luck.
 @settings(max_examples=60, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(enrolled=enrolments, completed=completions, did=activities)
-def test_the_tallies_count_exactly_what_the_facts_give_in_every_scope(enrolled, completed, did):
-    TeacherTally.objects.all().delete()
-    TallyDue.objects.all().delete()
+@given(enrolled=enrolments, completed=completions, did=activities, later=enrolments)
+def test_the_tallies_count_exactly_what_the_facts_give_in_every_scope(enrolled, completed, did, later):
+    for model in (TeacherTally, TallyDue, PlaceTotal):
+        model.objects.all().delete()
     for model in (EnrollmentFact, CompletionFact, StepSubmission, SharedDocument, SurveyParticipation,
                   PartnershipCard):
         model.objects.all().delete()
     store(enrolled, completed, did)
     teacher_tallies.mark_all_due()  # the upgrade's path: every teacher with a fact
+    counted_exactly()
+    # Then enrolments change (new ones, or ones left and come back, on other dates): the teachers'
+    # rows are made again over their old ones, and the totals follow.
+    for user, run, active, enrolled_at, updated_at in later:
+        EnrollmentFact.objects.update_or_create(course_key=run, user_id=user, defaults={
+            "is_active": active, "enrolled_at": enrolled_at, "updated_at": updated_at})
+    teacher_tallies.mark_due([user for user, *_ in later])
+    counted_exactly()
+
+
+def counted_exactly() -> None:
     for scope in SCOPES:
         assert teacher_tallies.counts(scope) == counted_from_facts(scope), scope.label
     assert not TallyDue.objects.exists()
@@ -148,10 +160,31 @@ def test_the_upgrade_makes_the_tallies_of_the_teachers_a_site_already_has():
     old.get_model("etwinning_plugin", "CompletionFact").objects.create(
         course_key=RUNS[1], user_id="8", is_passing=True, passed_at=moment, updated_at=moment)
     executor = MigrationExecutor(connection)
-    executor.migrate([("etwinning_plugin", "0013_teacher_tallies")])
+    executor.migrate(executor.loader.graph.leaf_nodes("etwinning_plugin"))
 
     assert set(TallyDue.objects.values_list("user_id", flat=True)) == {"7", "8"}
     assert teacher_tallies.counts(Scope()) == teacher_tallies.TeacherCounts(1, 1, 0, 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_upgrade_adds_up_the_tallies_a_site_already_made():
+    """Migration 0015 makes every place's totals from the rows already there, in the server."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    before = [("etwinning_plugin", "0014_survey_wording")]
+    executor.migrate(before)
+    tally = executor.loader.project_state(before).apps.get_model("etwinning_plugin", "TeacherTally")
+    for user_id, enrolled, active in (("1", True, True), ("2", True, False), ("3", False, False)):
+        for level, place in ((TeacherTally.SITE, ""), (TeacherTally.RUN, RUNS[0])):
+            tally.objects.create(user_id=user_id, level=level, place=place, school_year="", ever_enrolled=True,
+                                 enrolled=enrolled, active=active)
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes("etwinning_plugin"))
+
+    assert teacher_tallies.counts(Scope()) == teacher_tallies.TeacherCounts(3, 2, 1, 0)
+    assert teacher_tallies.runs(Scope()) == {RUNS[0]: teacher_tallies.TeacherCounts(0, 2, 1, 0)}
 
 
 def test_the_command_makes_every_teachers_tallies_again_from_their_facts():
@@ -162,13 +195,15 @@ def test_the_command_makes_every_teachers_tallies_again_from_their_facts():
     moment = datetime(2025, 10, 1, tzinfo=UTC)
     store([("1", RUNS[0], True, moment, moment), ("2", RUNS[2], True, moment, moment)], [], [])
     TeacherTally.objects.create(user_id="1", level=TeacherTally.SITE, place="", school_year="",
-                                enrolled=False)  # a row gone wrong
+                                enrolled=False)  # a row gone wrong ...
+    PlaceTotal.objects.create(level=TeacherTally.RUN, place=RUNS[2], school_year="", enrolled=5)  # ... and a total
     out = io.StringIO()
     call_command("etwinning_tallies", "--all", "--batch", "1", stdout=out, stderr=io.StringIO())
     assert out.getvalue().startswith("2 teachers' tallies made")
     assert not TallyDue.objects.exists()
     assert TeacherTally.objects.get(user_id="1", place="", school_year="").enrolled
     assert teacher_tallies.counts(Scope()) == counted_from_facts(Scope())
+    assert teacher_tallies.counts(Scope(run=RUNS[2])) == counted_from_facts(Scope(run=RUNS[2]))
 
 
 def test_a_retired_learner_leaves_no_tally_under_their_id_and_still_counts_once_under_the_token():

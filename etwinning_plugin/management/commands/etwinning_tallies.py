@@ -2,7 +2,8 @@
 manage.py etwinning_tallies [--all]: make the tallies of every teacher due now (the figures beyond
 one run count them), with progress, instead of leaving them to the worker's runs and the next count.
 After upgrading to the version that brought them (migration 0013 marks every teacher due), or with
-``--all`` to make every teacher's rows again from their facts (a repair).
+``--all`` to make every teacher's rows again from their facts and add every place's totals up again
+from them (a repair).
 """
 
 import time
@@ -31,4 +32,6 @@ class Command(BaseCommand):
                 break
             settled += done
             self.stderr.write(f"  {settled}/{due} teachers", ending="\r")
+        if options["all"]:
+            teacher_tallies.add_up_again()
         self.stdout.write(f"{settled} teachers' tallies made in {time.monotonic() - start:.0f} s")
