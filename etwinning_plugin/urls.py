@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from . import views
+from . import change_feed, views
 from .rest_api.pages import CourseFiguresPage, SiteFiguresPage
 from .rest_api.views import (
     CourseFiguresCSV,
@@ -17,6 +17,7 @@ app_name = "etwinning"
 
 urlpatterns = [
     path("api/v1/taxonomy/", views.taxonomy, name="taxonomy"),
+    path("changes/", change_feed.change_feed, name="changes"),
     path("api/v1/figures/", SiteFiguresView.as_view(), name="site-figures"),
     path("api/v1/figures/csv/", SiteFiguresCSV.as_view(), name="site-figures-csv"),
     path("api/v1/figures/xlsx/", SiteFiguresXLSX.as_view(), name="site-figures-xlsx"),

@@ -184,6 +184,8 @@ class SkillsLabActivityBlock(SharedWorksheetMixin, ActivityChoiceMixin, Collabor
             "shared": self.is_shared,
             "poll_seconds": self.settings_bucket().get("poll_seconds", 5),
             "shared_state_url": self.runtime.handler_url(self, "shared_state"),
+            # the page's change feed: when to ask shared_state (api.changes; None: ask it every poll)
+            "feed": state.get("feed"),
             "history_url": self.runtime.handler_url(self, "history"),
             "restore_url": self.runtime.handler_url(self, "restore"),
             "choose_url": self.runtime.handler_url(self, "choose_activity"),

@@ -50,13 +50,20 @@ class SharedWorksheetMixin:
         Only a handler passes ``catch_up``: then the learner's id is kept for the reports and the
         partnership's submission earns this partner their completion and grade. Views write nothing.
         """
+        # The stamps first, then what they cover (api.changes): a step waiting for a partnership
+        # watches the learner's partnership, one with a partnership its worksheet too.
+        watch = self.change_watch("shared_state", seed=catch_up)
         try:
             ref, partnership = self.document_ref(WORKSHEET, shared=True)
         except RequestRejected:
             state = self.individual_learner_state()
             state["shared"] = {"needs_partnership": True, "partners_url": self.partners_url()}
+            if watch:
+                state["feed"] = watch.answer()
             return state
         learner_id = self.learner_id()
+        if watch:
+            watch.add(api.changes.document(ref.usage_key, ref.owner_key))
         document = api.document_state(ref, learner_id)
         if catch_up:
             if self.learner_key != learner_id:
@@ -77,6 +84,7 @@ class SharedWorksheetMixin:
             "deadline_passed": self.deadline_passed(),
             "shared": {"needs_partnership": False, "version": document.version,
                        "schools": partnership.schools, "partnership": partnership.id},
+            **({"feed": watch.answer()} if watch else {}),
         }
 
     def partners_url(self) -> str:
@@ -139,7 +147,8 @@ class SharedWorksheetMixin:
             raise RequestRejected(400, N_("Unexpected data in the request."))
         state = self.shared_learner_state(catch_up=True)
         if known is not None and (state.get("shared") or {}).get("version") == known:
-            return {"unchanged": True, "shared": {"version": known, "needs_partnership": False}}
+            return {"unchanged": True, "shared": {"version": known, "needs_partnership": False},
+                    **({"feed": state["feed"]} if "feed" in state else {})}
         return state
 
     @learner_json_handler

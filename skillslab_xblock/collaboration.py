@@ -7,6 +7,9 @@ Open edX team where the author names a teamset), and versioned saves of shared d
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
+
+from django.urls import NoReverseMatch, reverse
 
 from etwinning_plugin import api
 from skillslab_xblock.support.handlers import RequestRejected
@@ -76,6 +79,36 @@ class CollaborationMixin:
                 schools[member_id] = card.school_name if card else ""
             return api.team_partnership(self.course_key, str(team.team_id), member_ids, schools, learner_id)
         return api.partnership_of(self.course_key, learner_id)
+
+    def change_watch(self, handler: str, seed: bool) -> api.changes.Watch | None:
+        """
+        What this block's page watches through the plugin's change feed (one request per page tick for
+        all its blocks), starting with the learner's partnership and invitations, each stamp read now:
+        call it before reading the state it covers. ``seed`` (handlers only) puts back stamps the
+        cache lost. None where the feed cannot serve the block: no signed-in learner, a partnership
+        that is an Open edX team (teams change outside the plugin), no feed URL or no shared cache.
+        The page then asks the block's ``handler`` itself, as it always did.
+        """
+        learner_id = self.current_user_id
+        if not learner_id or getattr(self, "teamset_id", "") or not api.changes.available():
+            return None
+        url = self.change_feed_url(handler)
+        if not url:
+            return None
+        watch = api.changes.Watch(learner_id, seed=seed, url=url)
+        return watch.add(api.changes.partnering(self.course_key, learner_id))
+
+    def change_feed_url(self, handler: str) -> str:
+        """
+        The plugin's feed, where the platform mounts it (``/etwinning/changes/``), with the query of
+        the block's handler URLs: the SDK workbench names its learner there (``?student=``).
+        """
+        try:
+            path = reverse("etwinning:changes")
+        except NoReverseMatch:  # the plugin's URLs are not mounted here
+            return ""
+        query = urlsplit(self.runtime.handler_url(self, handler)).query
+        return f"{path}?{query}" if query else path
 
     def document_ref(self, kind: str, shared: bool) -> tuple[api.DocumentRef, api.PartnershipInfo | None]:
         """The document this learner works on: their partnership's when ``shared``, else their own."""

@@ -66,7 +66,8 @@ class EtwinningPartnersBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBloc
 
     @XBlock.supports("multi_device")  # the mobile apps show the block (in a web view)
     def student_view(self, context=None) -> Fragment:
-        sections = self.sections() if self.current_user_id else {}  # rendered once: the page and its stamp
+        # rendered once: the page and its stamp
+        sections, feed = self.sections_and_feed(seed=False) if self.current_user_id else ({}, None)
         frag = Fragment(self.render_template("partners/student.html", {
             "block_id": self.dom_id,
             "language": self.language,
@@ -84,14 +85,20 @@ class EtwinningPartnersBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBloc
                      for name in ("save_card", "search", "invite", "respond", "withdraw", "leave", "current")},
             "poll_seconds": self.settings_bucket().get("poll_seconds", 5),
             "stamp": stamp_of(sections) if sections else "",
+            "feed": feed,  # the page's change feed: when to ask ``current`` (None: ask it every poll)
         })
 
     def author_view(self, context=None) -> Fragment:
         return Fragment(self.render_template("partners/author.html", {
             "max_schools": self.max_schools, "teamset_id": self.teamset_id}))
 
-    def sections(self) -> dict[str, str]:
-        """The parts of the page that change with the learner's actions, rendered (and escaped) here."""
+    def sections_and_feed(self, seed: bool) -> tuple[dict[str, str], dict | None]:
+        """
+        The parts of the page that change with the learner's actions, rendered (and escaped) here,
+        and what the page watches of them through the change feed (its stamp read
+        first). Staff see the course's counts, which anyone's work changes: their page asks ``current``.
+        """
+        watch = None if self.current_user_is_staff else self.change_watch("current", seed=seed)
         learner_id = self.learner_id()
         card = api.get_card(self.course_key, learner_id)
         received, sent = api.invitations(self.course_key, learner_id)
@@ -105,8 +112,9 @@ class EtwinningPartnersBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBloc
             "labels": self.code_labels(),
             "staff": api.course_collaboration(self.course_key) if self.current_user_is_staff else None,
         }
-        return {name: self.render_template(f"partners/{name}.html", context)
-                for name in ("partnership", "invitations", "staff")}
+        sections = {name: self.render_template(f"partners/{name}.html", context)
+                    for name in ("partnership", "invitations", "staff")}
+        return sections, watch.answer() if watch else None
 
     def code_labels(self) -> dict[str, str]:
         """Titles of every code a card shows (countries, levels, cycles, sub-themes, languages)."""
@@ -174,8 +182,9 @@ class EtwinningPartnersBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBloc
         return value
 
     def _result(self, message: str = "") -> dict:
-        sections = self.sections()
-        return {"message": self._(message) if message else "", "sections": sections, "stamp": stamp_of(sections)}
+        sections, feed = self.sections_and_feed(seed=True)
+        return {"message": self._(message) if message else "", "sections": sections, "stamp": stamp_of(sections),
+                **({"feed": feed} if feed else {})}
 
     # --- handlers --------------------------------------------------------------------------------
 
@@ -235,11 +244,12 @@ class EtwinningPartnersBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabBloc
         """
         if set(data) - {"stamp"} or not isinstance(data.get("stamp", ""), str):
             raise RequestRejected(400, N_("Unexpected data in the request."))
-        sections = self.sections()
+        sections, feed = self.sections_and_feed(seed=True)
         stamp = stamp_of(sections)
+        watched = {"feed": feed} if feed else {}
         if data.get("stamp") == stamp:
-            return {"unchanged": True, "stamp": stamp}
-        return {"sections": sections, "stamp": stamp}
+            return {"unchanged": True, "stamp": stamp, **watched}
+        return {"sections": sections, "stamp": stamp, **watched}
 
     @learner_json_handler
     def invite(self, data: dict, suffix: str = "") -> dict:

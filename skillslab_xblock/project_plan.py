@@ -84,7 +84,10 @@ class EtwinningProjectPlanBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabB
         sections are all filled (by this learner or a partner) earns completion and its NSS record.
         Views and Studio's preview write nothing.
         """
+        watch = self.change_watch("current_plan", seed=record)  # the stamps first, then what they cover
         ref, partnership, schools, steps = self._context()
+        if watch:
+            watch.add(api.changes.document(ref.usage_key, ref.owner_key))
         document = api.document_state(ref, self.learner_id())
         content = (document.content.get(PLAN) or {})
         gettext = self.translator.gettext
@@ -109,6 +112,7 @@ class EtwinningProjectPlanBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabB
             "required_missing": [gettext(plan.section_title(k)) for k in missing],
             "complete": not missing,
             "partnership": partnership.id if partnership else "",
+            **({"feed": watch.answer()} if watch else {}),
         }
 
     # --- views -----------------------------------------------------------------------------------
@@ -137,6 +141,8 @@ class EtwinningProjectPlanBlock(CollaborationMixin, SettingsOLXMixin, SkillsLabB
             "save_url": self.runtime.handler_url(self, "save_plan"),
             "state_url": self.runtime.handler_url(self, "current_plan"),
             "rich_text_url": self.runtime.handler_url(self, "rich_text"),
+            # the page's change feed: when to ask current_plan (None: ask it every poll)
+            "feed": state.get("feed") if state else None,
             "poll_seconds": self.settings_bucket().get("poll_seconds", 5),
         })
 

@@ -9,6 +9,7 @@ ORM. Refusals raise ``Refused`` with an N_-marked message that the block transla
 
 from ..reports.collaboration import CourseCollaboration, course_collaboration
 from . import (  # noqa: E402 - used as api.surveys.submit(...), api.registrations.save(...)
+    changes,
     registrations,
     self_assessments,
     surveys,
@@ -66,5 +67,5 @@ __all__ = [
     "owner_key_for_partnership", "partner_block_of", "partnership_of", "record_step_submission", "respond",
     "restore_revision", "save_card",
     "save_document", "search_cards", "submit_document", "submitted_steps", "team_partnership", "withdraw",
-    "registrations", "self_assessments", "surveys", "documents_report_completion",
+    "changes", "registrations", "self_assessments", "surveys", "documents_report_completion",
 ]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from .. import reporting
 from ..models import DocumentRevision, PartnershipCard, SharedDocument, StepSubmission
 from ..reports import teacher_tallies
+from . import changes as stamps
 from .errors import N_, Refused
 from .partnerships import owner_members
 from .text import repaired
@@ -164,6 +165,7 @@ def _apply(document: SharedDocument, learner_id: str, base_version: int, changes
                                     author_id=learner_id, changes=changes,
                                     previous={s: f for s, f in previous.items() if f})
     teacher_tallies.mark_due([learner_id])
+    stamps.bump_on_commit([stamps.document(document.usage_key, document.owner_key)])
     return SaveResult(True, _state(document, learner_id), applied=True)
 
 
@@ -206,6 +208,7 @@ def submit_document(ref: DocumentRef, learner_id: str, version: int, title: str)
         document.save(update_fields=["submitted_version", "submitted_content", "submitted_at", "submitted_by",
                                      "submitted_members", "updated_at"])
         record_step_submission(ref, title, document.content, learner_id, now)
+        stamps.bump_on_commit([stamps.document(ref.usage_key, ref.owner_key)])
         return _state(document, learner_id)
 
 

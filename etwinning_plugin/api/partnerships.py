@@ -12,6 +12,7 @@ from django.utils import timezone
 from .. import notifications
 from ..models import Invitation, Partnership, PartnershipCard, PartnershipMember
 from ..reports import teacher_tallies
+from . import changes
 from .errors import N_, Refused
 
 INVITE_AGAIN_AFTER = timedelta(days=7)  # after a school declined an invitation
@@ -84,6 +85,11 @@ def _card_as_sent(snapshot: dict) -> Card:
     return Card(**{f.name: snapshot.get(f.name, empty.get(f.name, "")) for f in fields(Card)})
 
 
+def _partnering_changed(course_key: str, learner_ids) -> None:
+    """What these learners' partner blocks show changed: their pages learn it from the change feed."""
+    changes.bump_on_commit([changes.partnering(course_key, learner_id) for learner_id in learner_ids])
+
+
 # --- partnership cards -------------------------------------------------------------------------
 
 CARD_FIELDS = ("teacher_name", "school_name", "school_level", "country", "region", "languages", "cycles",
@@ -129,6 +135,13 @@ def save_card(course_key: str, learner_id: str, values: dict, language: str = ""
         # A member's school name follows their card.
         PartnershipMember.objects.filter(active_course_key=course_key, learner_id=learner_id) \
             .update(school_name=card.school_name)
+        # The card shows in the learner's partnership (to every member) and with their pending invitations.
+        partners = list(PartnershipMember.objects.filter(
+            active_course_key=course_key, partnership__members__learner_id=learner_id,
+            partnership__members__active_course_key=course_key).values_list("learner_id", flat=True))
+        invited = list(Invitation.objects.filter(course_key=course_key, from_id=learner_id,
+                                                 status=Invitation.PENDING).values_list("to_id", flat=True))
+        _partnering_changed(course_key, [learner_id, *partners, *invited])
     return _card(card)
 
 
@@ -267,6 +280,8 @@ def team_partnership(course_key: str, team_id: str, member_ids: list[str], schoo
             if member_id not in member_ids:
                 member.left_at, member.active_course_key = timezone.now(), None
                 member.save(update_fields=["left_at", "active_course_key"])
+        if set(current) != set(member_ids):
+            _partnering_changed(course_key, {*current, *member_ids})
     return _info(partnership, learner_id)
 
 
@@ -301,6 +316,7 @@ def invite(course_key: str, learner_id: str, card_id: str, message: str, max_siz
                                                message=message, invited_card=asdict(_card(target)))
         notifications.queue_notice(notifications.RECEIVED, course_key, to_id=target.learner_id, from_card=mine,
                                    message=message)
+        _partnering_changed(course_key, [learner_id, target.learner_id])
     return InvitationInfo(invitation.public_id, invitation.status, invitation.message, _card(target),
                           invitation.created_at.isoformat())
 
@@ -350,6 +366,7 @@ def respond(course_key: str, learner_id: str, invitation_id: str, *, accept: boo
         if not accept:
             invitation.status = Invitation.DECLINED
             invitation.save(update_fields=["status", "responded_at"])
+            _partnering_changed(course_key, [learner_id, invitation.from_id])
             notifications.queue_notice(notifications.DECLINED, course_key, to_id=invitation.from_id,
                                        from_card=PartnershipCard.objects.filter(
                                            course_key=course_key, learner_id=learner_id).first())
@@ -384,16 +401,21 @@ def respond(course_key: str, learner_id: str, invitation_id: str, *, accept: boo
                           status=409) from clash
         invitation.status = Invitation.ACCEPTED
         invitation.save(update_fields=["status", "responded_at"])
+        # Every member sees the new school; the steps waiting for a partnership open.
+        _partnering_changed(course_key, [learner_id, invitation.from_id, *(m.learner_id for m in members)])
         notifications.queue_notice(notifications.ACCEPTED, course_key, to_id=invitation.from_id, from_card=me)
         return _info(partnership, learner_id)
 
 
 def withdraw(course_key: str, learner_id: str, invitation_id: str) -> None:
-    updated = Invitation.objects.filter(course_key=course_key, public_id=invitation_id, from_id=learner_id,
-                                        status=Invitation.PENDING) \
-        .update(status=Invitation.WITHDRAWN, responded_at=timezone.now())
-    if not updated:
-        raise Refused(N_("This invitation cannot be withdrawn."), status=404)
+    with transaction.atomic():
+        pending = Invitation.objects.filter(course_key=course_key, public_id=invitation_id, from_id=learner_id,
+                                            status=Invitation.PENDING)
+        invited = list(pending.values_list("to_id", flat=True))
+        updated = pending.update(status=Invitation.WITHDRAWN, responded_at=timezone.now())
+        if not updated:
+            raise Refused(N_("This invitation cannot be withdrawn."), status=404)
+        _partnering_changed(course_key, [learner_id, *invited])
 
 
 def leave(course_key: str, learner_id: str) -> None:
@@ -413,6 +435,8 @@ def leave(course_key: str, learner_id: str) -> None:
             if successor:
                 partnership.owner_id = successor
                 partnership.save(update_fields=["owner_id"])
+        _partnering_changed(course_key, [learner_id, *partnership.members.filter(left_at__isnull=True)
+                                         .values_list("learner_id", flat=True)])
 
 
 def _next_owner(partnership: Partnership, leaving_id: str) -> str | None:

@@ -13,6 +13,22 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
+@pytest.fixture(autouse=True)
+def shared_cache(settings, tmp_path):
+    """
+    A cache every process would share, as a site's Redis is: the change feed is on (with the
+    tests' local-memory cache it is off, and pages poll each block's handler; ``local_cache``).
+    """
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                                   "LOCATION": str(tmp_path / "cache"), "TIMEOUT": None}}
+
+
+@pytest.fixture
+def local_cache(settings):
+    """The process's own memory as the cache: the change feed is off, each block polls its handler."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright

@@ -25,6 +25,9 @@ function SkillsLabActivity(runtime, element, args) {
   var saveTimer = null;
   var busy = false;      // a save or submit is on its way
   var queue = Promise.resolve();  // saves and submissions go one after another, in order
+  var feedWatch = null;  // the page's change feed, once this step polls (SkillsLab.watch)
+  /* A handler's answer this page has shown: its stamp is what the change feed compares with. */
+  function seen(state) { if (feedWatch && state) { feedWatch.seen(state.feed); } }
 
   function wrapperOf(key) { return form.querySelector('[data-field="' + key + '"]'); }
 
@@ -202,6 +205,7 @@ function SkillsLabActivity(runtime, element, args) {
     applyContent(state.worksheet);
     showProgress(state);
     showFeedback(state);
+    seen(state);
   }
 
   function updateToolWarning() {
@@ -454,10 +458,16 @@ function SkillsLabActivity(runtime, element, args) {
   /* Resolves true when the answer showed partners' changes (SkillsLab.poll's contract), false when not. */
   function refresh() {
     return post(args.shared_state_url, {known_version: version}).then(function (response) {
-      if (!response.ok || response.data.unchanged || !response.data.shared ||
-          response.data.shared.version === version) { return false; }
+      if (!response.ok) { return false; }
+      if (response.data.unchanged || !response.data.shared || response.data.shared.version === version) {
+        seen(response.data);
+        return false;
+      }
       if (busy) { return undefined; }  // a save is on its way: its answer shows the newest, ask again
-      if (response.data.shared.version < version) { return false; }  // an answer older than the page
+      if (response.data.shared.version < version) {  // an answer older than the page
+        seen(response.data);
+        return false;
+      }
       version = response.data.shared.version;
       var changed = applyContent(response.data.worksheet);
       showOriginal(response.data);
@@ -465,6 +475,7 @@ function SkillsLabActivity(runtime, element, args) {
       showFeedback(response.data);
       if (changed) { saveStatus.textContent = gettext("Your partners' latest changes are shown."); }
       if (history && history.open) { showHistory(); }
+      seen(response.data);
       return true;
     });
   }
@@ -490,6 +501,7 @@ function SkillsLabActivity(runtime, element, args) {
         unlock(response.data);
         return true;
       }
+      if (response.ok) { seen(response.data); }  // still waiting, as the page shows
       return false;
     });
   }
@@ -511,7 +523,9 @@ function SkillsLabActivity(runtime, element, args) {
     // At once too: the page was rendered by a view, which writes nothing; asking the handler is what
     // gives this partner the completion their partnership earned meanwhile.
     if (shared) { refresh(); }
-    window.SkillsLab.poll(function () {
+    // Through the page's change feed where the server offers one: shared_state only when this step's
+    // worksheet or the learner's partnership changed (args.feed; without it, every poll asks).
+    feedWatch = window.SkillsLab.watch(args.feed, function () {
       if (waitingForPartners) { return checkPartnership(); }
       if (busy || Object.keys(dirty).length) { return Promise.resolve(); }  // not asked: undefined
       return refresh();

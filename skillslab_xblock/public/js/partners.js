@@ -11,6 +11,8 @@ function SkillsLabPartners(runtime, element, args) {
   var results = block.querySelector("[data-results]");
   var lastSearch = {};
   var stamp = args.stamp || "";
+  var feedWatch = null;  // the page's change feed (SkillsLab.watch)
+  function seen(data) { if (feedWatch) { feedWatch.seen(data.feed); } }
 
   function announce(text, focus) {
     result.textContent = text;
@@ -32,6 +34,7 @@ function SkillsLabPartners(runtime, element, args) {
       if (response.ok) {
         showSections(response.data.sections);
         if (response.data.stamp) { stamp = response.data.stamp; }
+        seen(response.data);
         document.dispatchEvent(new CustomEvent("skillslab:partnership-changed"));
         announce(response.data.message || "", true);
         return response;
@@ -134,14 +137,18 @@ function SkillsLabPartners(runtime, element, args) {
   function checkPartnership() {
     if (!args.stamp) { return Promise.resolve(false); }  // not signed in
     return post(args.urls.current, {stamp: stamp}).then(function (response) {
-      if (!response.ok || response.data.unchanged) { return false; }
+      if (!response.ok) { return false; }
+      if (response.data.unchanged) { seen(response.data); return false; }
       if (block.contains(document.activeElement) && document.activeElement.closest("[data-section]")) { return true; }
       stamp = response.data.stamp;
       showSections(response.data.sections);
+      seen(response.data);
       if (live) { live.textContent = gettext("Your partnership and invitations were updated."); }
       document.dispatchEvent(new CustomEvent("skillslab:partnership-changed"));
       return true;
     });
   }
-  window.SkillsLab.poll(checkPartnership, args.poll_seconds || 5, block);
+  // Through the page's change feed where the server offers one (args.feed): ``current`` only when the
+  // learner's partnership or invitations changed; without it, every poll asks.
+  feedWatch = window.SkillsLab.watch(args.feed, checkPartnership, args.poll_seconds || 5, block);
 }

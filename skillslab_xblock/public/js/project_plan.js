@@ -16,6 +16,7 @@ function SkillsLabProjectPlan(runtime, element, args) {
   var held = {};  // section → the version its collision was shown on: out of every save until chosen
   var busy = false;
   var saveTimer = null;
+  var feedWatch = null;  // the page's change feed (SkillsLab.watch)
 
   function input(name) { return form.querySelector('[name="' + name + '"]'); }
 
@@ -55,6 +56,7 @@ function SkillsLabProjectPlan(runtime, element, args) {
     block.querySelector("[data-completion]").textContent = state.complete
       ? gettext("Every required section is filled.")
       : gettext("Still to fill:") + " " + state.required_missing.join(", ");
+    if (feedWatch) { feedWatch.seen(state.feed); }  // shown: the change feed compares with its stamp
   }
 
   function save(all) {
@@ -129,7 +131,11 @@ function SkillsLabProjectPlan(runtime, element, args) {
   function refresh() {
     if (busy || Object.keys(dirty).length) { return Promise.resolve(); }
     return post(args.state_url, {}).then(function (response) {
-      if (!response.ok || response.data.version === version) { return false; }
+      if (!response.ok) { return false; }
+      if (response.data.version === version) {
+        if (feedWatch) { feedWatch.seen(response.data.feed); }
+        return false;
+      }
       if (busy) { return undefined; }
       showState(response.data);
       return true;
@@ -181,5 +187,7 @@ function SkillsLabProjectPlan(runtime, element, args) {
   // At once (the view that rendered the page writes nothing: the handler records a plan completed by
   // the partners meanwhile), then while the page is open, slower in a hidden tab.
   refresh();
-  window.SkillsLab.poll(refresh, args.poll_seconds || 5, block);
+  // Through the page's change feed where the server offers one (args.feed): current_plan only when the
+  // plan or the learner's partnership changed; without it, every poll asks.
+  feedWatch = window.SkillsLab.watch(args.feed, refresh, args.poll_seconds || 5, block);
 }

@@ -73,7 +73,8 @@ window.SkillsLab = window.SkillsLab || (function () {
    * than ``seconds``), and is ``seconds`` again at once when an answer showed something new, when the
    * learner types, clicks or focuses inside ``element`` (the block: a teacher at work sees partners'
    * changes as fast as ever), and when a hidden tab shows again (asked at once). A hidden tab asks
-   * once a minute. A call that fails (offline, server down) counts as nothing new. */
+   * once a minute. A call that fails (offline, server down) counts as nothing new. Returns
+   * ``{watch(element), stop()}``: more elements whose work wakes it, and the end of it. */
   var POLL_GROWTH = 1.5;
   var POLL_CEILING = 6;
   function poll(check, seconds, element) {
@@ -83,8 +84,10 @@ window.SkillsLab = window.SkillsLab || (function () {
     var due = 0;          // when the timer fires (ms since the epoch)
     var asking = false;   // a check is on its way
     var touched = false;  // the learner worked in the block while it was
+    var stopped = false;
     function schedule(wait) {
       clearTimeout(timer);
+      if (stopped) { return; }
       due = Date.now() + wait * 1000;
       timer = setTimeout(run, wait * 1000);
     }
@@ -101,6 +104,7 @@ window.SkillsLab = window.SkillsLab || (function () {
     function run() {
       clearTimeout(timer);
       timer = null;
+      if (stopped) { return; }
       asking = true;
       try {
         Promise.resolve(check()).then(done, function () { done(false); });
@@ -117,18 +121,112 @@ window.SkillsLab = window.SkillsLab || (function () {
         schedule(seconds);
       }
     }
-    if (element) {
-      ["input", "keydown", "click", "focusin"].forEach(function (name) { element.addEventListener(name, wake); });
+    function watch(block) {
+      ["input", "keydown", "click", "focusin"].forEach(function (name) { block.addEventListener(name, wake); });
     }
+    if (element) { watch(element); }
     document.addEventListener("visibilitychange", function () {
-      if (document.hidden) { return; }
+      if (document.hidden || stopped) { return; }
       delay = seconds;
       if (asking) { touched = true; } else { run(); }
     });
     schedule(seconds * (0.5 + Math.random()));
+    return {watch: watch, stop: function () { stopped = true; clearTimeout(timer); }};
   }
-  return {
+
+  /* The change feed (etwinning_plugin/change_feed.py): the blocks of one page share ONE request per
+   * tick, which asks, for the watch token of each, whether what it shows changed (its *stamp*); only
+   * the blocks whose stamp moved (or is unknown) ask their own handler, through their ``check``.
+   * SkillsLab.poll is the page's scheduler (its back-off, and every block's element wakes it). A
+   * block calls ``seen(feed)`` with the ``feed`` of each handler answer it has shown (a new token and
+   * the stamp read before that answer's state); a block woken that did not show its answer is woken
+   * again next tick. Where the feed is not offered (no ``feed``: Studio, a site without the plugin's
+   * URLs or a shared cache, Open edX teams, staff) or answers 403/404/405, or refuses the tokens
+   * twice running, each block polls its own handler as before; an answer that fails otherwise makes
+   * that tick ask every block's handler (their answers bring fresh tokens). */
+  var watchers = {};
+  function feedWatcher(url) {
+    var entries = [];
+    var scheduler = null;
+    var off = false;
+    var refused = 0;
+    function alone(entry) {
+      entry.alone = true;
+      poll(entry.check, entry.seconds, entry.element);
+    }
+    function turnOff() {
+      off = true;
+      if (scheduler) { scheduler.stop(); }
+      entries.forEach(alone);
+    }
+    function ask(list) {
+      return Promise.all(list.map(function (entry) {
+        try {
+          return Promise.resolve(entry.check()).catch(function () { return false; });
+        } catch (error) {
+          return false;
+        }
+      })).then(function (results) {
+        if (results.indexOf(true) !== -1) { return true; }
+        return results.indexOf(false) !== -1 ? false : undefined;
+      });
+    }
+    function tick() {
+      var sent = entries.filter(function (entry) { return entry.token; });
+      if (!sent.length) { return ask(entries); }
+      return SkillsLab.post(url, {tokens: sent.map(function (entry) { return entry.token; })}).then(function (response) {
+        if (off) { return undefined; }
+        if ([403, 404, 405].indexOf(response.status) !== -1) { turnOff(); return undefined; }
+        var stamps = response.data && response.data.stamps;
+        if (!response.ok || !Array.isArray(stamps) || stamps.length !== sent.length) {
+          refused = response.status === 400 ? refused + 1 : 0;
+          if (refused >= 2) { turnOff(); return undefined; }
+          return ask(entries);
+        }
+        refused = 0;
+        var woken = entries.filter(function (entry) {
+          var index = sent.indexOf(entry);
+          return index === -1 || stamps[index] === null || stamps[index] !== entry.stamp;
+        });
+        return woken.length ? ask(woken) : false;
+      }, function () { return ask(entries); });
+    }
+    function start() {
+      var seconds = Math.min.apply(null, entries.map(function (entry) { return entry.seconds; }));
+      scheduler = poll(tick, seconds, null);
+      entries.forEach(function (entry) { if (entry.element) { scheduler.watch(entry.element); } });
+    }
+    return {
+      add: function (entry) {
+        entries.push(entry);
+        if (off) { alone(entry); return; }
+        if (scheduler) {
+          if (entry.element) { scheduler.watch(entry.element); }
+        } else if (entries.length === 1) {
+          setTimeout(start, 0);  // once the page's other blocks have joined
+        }
+      }
+    };
+  }
+  /* A block's poll through its page's change feed (``feed``: {url, token, stamp} from the block's
+   * arguments), or on its own without one. Returns ``{seen(feed)}``. */
+  function watch(feed, check, seconds, element) {
+    var entry = {check: check, seconds: seconds, element: element, token: "", stamp: null, alone: false};
+    entry.seen = function (answer) {
+      if (answer && answer.token) { entry.token = answer.token; entry.stamp = answer.stamp; }
+    };
+    if (!feed || !feed.url || !window.Promise) {
+      poll(check, seconds, element);
+      return entry;
+    }
+    entry.seen(feed);
+    watchers[feed.url] = watchers[feed.url] || feedWatcher(feed.url);
+    watchers[feed.url].add(entry);
+    return entry;
+  }
+  var SkillsLab = {
     poll: poll,
+    watch: watch,
     /* POST a JSON body; resolves with {ok, status, data} whatever the status, rejects when offline. */
     post: function (url, body) {
       return fetch(url, {
@@ -175,4 +273,5 @@ window.SkillsLab = window.SkillsLab || (function () {
     conflictPanel: conflictPanel,
     showConflicts: showConflicts
   };
+  return SkillsLab;
 }());
