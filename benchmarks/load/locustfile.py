@@ -6,9 +6,12 @@ Each simulated teacher opens the course page (Greek or English), answers the sel
 publishes a partnership card, searches for partners, forms a partnership of two schools with the
 teacher next to them (one invites the card its search found, the other accepts the invitation its
 page's poll shows), declares the eTwinning registration, then fills both shared worksheet steps and
-the project plan: autosaves every few seconds while the page polls the partner block, both steps and
-the plan every 5 seconds (``poll_seconds`` of the demo). Then it submits the steps, answers the
-survey and the closing self-assessment, reopens the page and keeps it open until the run ends.
+the project plan: autosaves every few seconds while the page polls (``poll_seconds`` of the demo, 5 s,
+backing off while nothing changes): one change feed request per tick for the partner block, both steps
+and the plan together, and a block's own handler only when the feed's answer says its stamp moved
+(``SKILLSLAB_LOAD_FEED=0``: each block polls its handler, as the page does without the feed). Then it
+submits the steps, answers the survey and the closing self-assessment, reopens the page and keeps it
+open until the run ends.
 
 Every save the server acknowledges (200) is written to ``$SKILLSLAB_LOAD_LOG_DIR`` (one JSON line:
 teacher, block, section, field, text), for ``benchmarks/load/check.py`` to find in the database
@@ -47,6 +50,10 @@ POLLERS = {"etwinning_partners.d0.u0": ("current", "partners"),
            "skillslab_activity.d0.u0": ("shared_state", "d0.u0"),
            "skillslab_activity.d1.u0": ("shared_state", "d1.u0"),
            "etwinning_project_plan.d0.u0": ("current_plan", "plan")}
+# The change feed (SkillsLab.watch in skillslab_common.js, etwinning_plugin/change_feed.py): the page's one
+# poll for all its blocks. Off: each block polls its own handler (a site without the feed).
+FEED = os.environ.get("SKILLSLAB_LOAD_FEED", "1") != "0"
+INIT_ARGS = re.compile(r'<script type="json/xblock-args" class="xblock_json_init_args">(.*?)</script>', re.S)
 # What the partner block's page does and then tells the page ("skillslab:partnership-changed").
 PARTNER_ACTIONS = ("save_card", "invite", "respond", "withdraw", "leave")
 SAVE_EVERY = (3.0, 6.0)  # seconds between two autosaves while a teacher types
@@ -114,6 +121,8 @@ class Teacher(FastHttpUser):
         self.invitation = None  # what the partner block's poll showed the invitee
         self.step_open = {"d0.u0": False, "d1.u0": False}  # a shared step no longer waits for a partnership
         self.pollers: dict[str, dict] = {}
+        self.feed_url = ""  # the page's change feed, when the page offers one
+        self.watched: dict[str, dict] = {}  # poller -> {"token", "stamp"} of its block
 
     # --- requests ------------------------------------------------------------------------------------
 
@@ -123,7 +132,7 @@ class Teacher(FastHttpUser):
         while True:
             with self.client.get(url, name=f"page ({label})", catch_response=True) as resp:
                 if resp.status_code == 200:
-                    self.open_pollers()
+                    self.open_pollers(resp.text or "")
                     return
                 resp.failure(f"{resp.status_code}: page")
             gevent.sleep(random.uniform(2, 5))
@@ -146,6 +155,8 @@ class Teacher(FastHttpUser):
                 resp.success()
             else:
                 resp.failure(f"{resp.status_code}: {str(data.get('error', ''))[:80]}")
+        if poller and resp.status_code == 200 and isinstance(data.get("feed"), dict):
+            self.seen(poller, data["feed"])  # the page has shown this answer: its stamp is what the feed compares
         if block == "etwinning_partners.d0.u0" and handler in PARTNER_ACTIONS and resp.status_code == 200:
             self.partnership_changed(data)
         return resp.status_code, data
@@ -331,17 +342,74 @@ class Teacher(FastHttpUser):
             return self.versions["plan"] != known
         return self.poll_step(poller)
 
+    # --- the change feed (SkillsLab.watch) -------------------------------------------------------------
+
+    def read_feed(self, html: str) -> None:
+        """Each polling block's watch token and stamp, from its arguments in the page (``feed``)."""
+        self.feed_url, self.watched = "", {}
+        for text in INIT_ARGS.findall(html):
+            args = json.loads(text)
+            feed = args.get("feed")
+            if not FEED or not isinstance(feed, dict) or not feed.get("token"):
+                continue
+            urls = json.dumps(args)
+            for block, (handler, poller) in POLLERS.items():
+                if f".{block}/{handler}/" in urls:
+                    self.feed_url = feed["url"]
+                    self.watched[poller] = {"token": feed["token"], "stamp": feed["stamp"]}
+
+    def seen(self, poller: str, feed: dict) -> None:
+        if self.feed_url and feed.get("token"):
+            self.watched[poller] = {"token": feed["token"], "stamp": feed.get("stamp")}
+
+    def poll_feed(self) -> bool:
+        """
+        One tick of the page's feed: one request for every watched block, then the handler of each
+        block whose stamp moved or is unknown (an answer that fails: every watched block's, this tick).
+        True when any of them showed something new. A block rendered without a token does not poll:
+        the plan of a teacher with no partnership yet has no form and runs no script on the page (it
+        joins once a save of the plan brought its token).
+        """
+        sent = [poller for _handler, poller in POLLERS.values() if poller in self.watched]
+        woken = []
+        if sent:
+            headers = {"X-CSRFToken": self._csrf(), "X-Requested-With": "XMLHttpRequest",
+                       "Content-Type": "application/json"}
+            body = json.dumps({"tokens": [self.watched[poller]["token"] for poller in sent]})
+            with self.client.post(self.feed_url, data=body, headers=headers, name="change feed",
+                                  catch_response=True) as resp:
+                try:
+                    stamps = resp.json().get("stamps") if resp.status_code == 200 else None
+                except ValueError:
+                    stamps = None
+                if isinstance(stamps, list) and len(stamps) == len(sent):
+                    resp.success()
+                    woken += [poller for poller, stamp in zip(sent, stamps, strict=True)
+                              if stamp is None or stamp != self.watched[poller]["stamp"]]
+                else:
+                    resp.failure(f"{resp.status_code}: change feed")
+                    woken = sent
+        changed = False
+        for poller in woken:
+            changed = self.poll_block(poller) or changed
+        return changed
+
     # --- the page's adaptive poll (SkillsLab.poll) -----------------------------------------------------
 
-    def open_pollers(self) -> None:
-        """The page (again): each polling block starts its timer, its first poll at a random moment."""
+    def open_pollers(self, html: str = "") -> None:
+        """
+        The page (again): each polling block starts its timer, its first poll at a random moment; with
+        the change feed, the page has one timer (``page``) for all of them.
+        """
+        self.read_feed(html)
         now = time.monotonic()
-        self.pollers = {poller: {"delay": POLL_SECONDS, "due": now + POLL_SECONDS * random.uniform(0.5, 1.5)}
-                        for _handler, poller in POLLERS.values()}
+        names = ["page"] if self.feed_url else [poller for _handler, poller in POLLERS.values()]
+        self.pollers = {name: {"delay": POLL_SECONDS, "due": now + POLL_SECONDS * random.uniform(0.5, 1.5)}
+                        for name in names}
 
     def wake(self, poller: str) -> None:
-        """The teacher works in the block: its poll is back to POLL_SECONDS, and due within that."""
-        state = self.pollers.get(poller)
+        """The teacher works in the block: its poll (the page's, with the feed) is back to POLL_SECONDS."""
+        state = self.pollers.get("page" if self.feed_url else poller)
         if state:
             state["delay"] = POLL_SECONDS
             state["due"] = min(state["due"], time.monotonic() + POLL_SECONDS)
@@ -356,7 +424,7 @@ class Teacher(FastHttpUser):
         while True:
             for poller, state in self.pollers.items():
                 if time.monotonic() >= state["due"]:
-                    changed = self.poll_block(poller)
+                    changed = self.poll_feed() if poller == "page" else self.poll_block(poller)
                     state["delay"] = POLL_SECONDS if changed else min(state["delay"] * POLL_GROWTH, POLL_CEILING)
                     state["due"] = time.monotonic() + state["delay"]
             now = time.monotonic()
