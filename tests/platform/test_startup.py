@@ -83,6 +83,7 @@ def test_the_plugins_urls_mount_under_etwinning(project_type, settings):
         settings.ROOT_URLCONF = urlconf.__name__
         clear_url_caches()
         assert reverse("etwinning:taxonomy") == "/etwinning/api/v1/taxonomy/"
+        assert reverse("etwinning:changes") == "/etwinning/changes/"  # the blocks' change feed (collaboration.py)
         assert reverse("etwinning:course-figures", kwargs={"course_id": "course-v1:NSS+SL+2027"}) == \
             "/etwinning/api/v1/courses/course-v1:NSS+SL+2027/figures/"
     finally:
