@@ -503,6 +503,9 @@ class TeacherTally(models.Model):
     enrolled = models.BooleanField(default=False)
     active = models.BooleanField(default=False)
     completed = models.BooleanField(default=False)
+    # The day (UTC) the teacher enrolled in the run, on their run's row for all time only: the
+    # enrolments per day (EnrollmentDay) are these rows added up.
+    enrolled_on = models.DateField(null=True, blank=True)
 
     class Meta:
         # A teacher's rows are read by this constraint's index when they are made again; counts read
@@ -536,6 +539,23 @@ class PlaceTotal(models.Model):
 
     def __str__(self) -> str:
         return f"teachers of {self.place or 'the site'} {self.school_year or 'all years'}"
+
+
+class EnrollmentDay(models.Model):
+    """
+    How many enrolments in a run are dated on a day (UTC): the runs' ``TeacherTally.enrolled_on``
+    added up, kept with the places' totals, for the figures page's enrolments per week.
+    """
+
+    course_key = models.CharField(max_length=255)
+    day = models.DateField()
+    enrolments = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["course_key", "day"], name="one_enrollment_day")]
+
+    def __str__(self) -> str:
+        return f"{self.enrolments} enrolments in {self.course_key} on {self.day}"
 
 
 class TallyDue(models.Model):

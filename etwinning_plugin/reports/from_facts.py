@@ -1,14 +1,18 @@
 """
 The teachers of a scope counted straight from every enrolment, completion and activity in it: what
-enrolled, active and completed mean, written as queries. The figures count the teachers' tallies
-instead (``teacher_tallies``: the same answers from one narrow row per teacher and place); this is
-their specification, which a property test holds them to on random facts
-(``tests/reporting/test_teacher_tallies.py``), and the benchmark's way of counting before them.
+enrolled, active and completed mean, written as queries, and the enrolments per day the same way.
+The figures count the teachers' tallies instead (``teacher_tallies``: the same answers from one
+narrow row per teacher and place, added up); this is their specification, which a property test
+holds them to on random facts (``tests/reporting/test_teacher_tallies.py``), and the benchmark's way
+of counting before them.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, date
+
 from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import TruncDate
 
 from ..models import CompletionFact, EnrollmentFact
 from . import activity
@@ -19,6 +23,13 @@ from .teacher_tallies import TeacherCounts
 def counted(scope: Scope) -> TeacherCounts:
     return TeacherCounts(ever_enrolled=_users(EnrollmentFact.objects.filter(scope.courses())),
                          enrolled=_users(enrolled(scope)), active=active_learners(scope), completed=completed(scope))
+
+
+def enrolments_per_day(scope: Scope) -> dict[date, int]:
+    """Enrolments in scope by the day (UTC) they were made; an enrolment without a date is on none."""
+    rows = (EnrollmentFact.objects.filter(scope.courses(), scope.dated("enrolled_at"), enrolled_at__isnull=False)
+            .annotate(day=TruncDate("enrolled_at", tzinfo=UTC)).values("day").annotate(count=Count("id")))
+    return {row["day"]: row["count"] for row in rows}
 
 
 def _users(rows, field: str = "user_id") -> int:

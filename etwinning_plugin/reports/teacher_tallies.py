@@ -25,13 +25,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.db.models.functions import TruncMonth
 
-from ..models import CompletionFact, EnrollmentFact, PlaceTotal, TallyDue, TeacherTally
+from ..models import CompletionFact, EnrollmentDay, EnrollmentFact, PlaceTotal, TallyDue, TeacherTally
 from ..transactions import retried_on_deadlock
 from . import activity
 from .scopes import Scope, school_year_of
@@ -137,18 +137,24 @@ def _make_again(user_ids: list[str]) -> None:
     # By primary key: a DELETE by teacher would scan past each teacher's rows into the next
     # teacher's, which another process settling may have just inserted, and the two deadlock.
     # Nobody else writes these teachers' rows meanwhile: their due marks are locked here.
-    old = list(TeacherTally.objects.filter(user_id__in=user_ids).values_list("pk", "level", "place", "school_year",
-                                                                             *FLAGS))
+    old = list(TeacherTally.objects.filter(user_id__in=user_ids).values_list(
+        "pk", "level", "place", "school_year", "enrolled_on", *FLAGS))
     TeacherTally.objects.filter(pk__in=[row[0] for row in old]).delete()
     TeacherTally.objects.bulk_create(rows, batch_size=1000)
     changes: dict[tuple[int, str, str], list[int]] = defaultdict(lambda: [0] * len(FLAGS))
-    for _pk, level, place, year, *flags in old:
+    days: dict[tuple[str, date], int] = defaultdict(int)
+    for _pk, level, place, year, enrolled_on, *flags in old:
         key = (level, place, year)
         changes[key] = [total - flag for total, flag in zip(changes[key], flags, strict=True)]
+        if enrolled_on is not None:
+            days[place, enrolled_on] -= 1
     for row in rows:
         key = (row.level, row.place, row.school_year)
         changes[key] = [total + getattr(row, flag) for total, flag in zip(changes[key], FLAGS, strict=True)]
+        if row.enrolled_on is not None:
+            days[row.place, row.enrolled_on] += 1
     _add_to_totals({key: change for key, change in changes.items() if any(change)})
+    _add_to_days({key: change for key, change in days.items() if change})
 
 
 def _add_to_totals(changes: dict[tuple[int, str, str], list[int]]) -> None:
@@ -160,6 +166,14 @@ def _add_to_totals(changes: dict[tuple[int, str, str], list[int]]) -> None:
             **{flag: F(flag) + by for flag, by in zip(FLAGS, change, strict=True) if by})
 
 
+def _add_to_days(changes: dict[tuple[str, date], int]) -> None:
+    """The enrolments per day that changed (a batch of new teachers: a few hundred days)."""
+    EnrollmentDay.objects.bulk_create([EnrollmentDay(course_key=course_key, day=day) for course_key, day in changes],
+                                     ignore_conflicts=True)
+    for (course_key, day), change in sorted(changes.items()):
+        EnrollmentDay.objects.filter(course_key=course_key, day=day).update(enrolments=F("enrolments") + change)
+
+
 def add_up_again() -> None:
     """
     Every place's totals added up from the rows again, from scratch (a repair; migration 0015 does the
@@ -167,15 +181,23 @@ def add_up_again() -> None:
     """
     with transaction.atomic(), _one_settler_at_a_time():
         PlaceTotal.objects.all().delete()
-        add_up(PlaceTotal._meta.db_table, TeacherTally._meta.db_table)
+        EnrollmentDay.objects.all().delete()
+        add_up(PlaceTotal._meta.db_table, EnrollmentDay._meta.db_table, TeacherTally._meta.db_table)
 
 
-def add_up(totals: str, tallies: str) -> None:
-    """The totals of every place from the teachers' rows, in the server (tables by name: migrations use it)."""
+def add_up(totals: str, days: str, tallies: str) -> None:
+    """
+    The totals of every place, and the enrolments per day of every run, from the teachers' rows, in
+    the server (tables by name: migration 0015 uses it too).
+    """
     sums = ", ".join(f"SUM({flag})" for flag in FLAGS)
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {totals} (level, place, school_year, {', '.join(FLAGS)}) "  # noqa: S608 - names
                        f"SELECT level, place, school_year, {sums} FROM {tallies} GROUP BY level, place, school_year")
+        cursor.execute(f"INSERT INTO {days} (course_key, day, enrolments) "  # noqa: S608 - table names only
+                       f"SELECT place, enrolled_on, COUNT(*) FROM {tallies} "
+                       f"WHERE level = %s AND school_year = %s AND enrolled_on IS NOT NULL GROUP BY place, enrolled_on",
+                       [TeacherTally.RUN, ALL_YEARS])
 
 
 def _read_committed() -> None:
@@ -211,10 +233,11 @@ class _Cell:
     completed: bool = False
     did_something: bool = False
     enrolled_in_a_graded_run: bool = False  # enrolled (as counted here) in a run they have a completion fact of
+    enrolled_on: date | None = None  # a run's, for all time: the day of the enrolment
 
     def row(self, user_id: str, level: int, place: str, school_year: str) -> TeacherTally:
         return TeacherTally(user_id=user_id, level=level, place=place, school_year=school_year,
-                            ever_enrolled=self.ever_enrolled,
+                            ever_enrolled=self.ever_enrolled, enrolled_on=self.enrolled_on,
                             enrolled=self.enrolled, completed=self.completed,
                             active=self.enrolled and (self.did_something or self.enrolled_in_a_graded_run))
 
@@ -257,6 +280,8 @@ def tallies_of(user_ids: list[str]) -> list[TeacherTally]:
         teacher = teachers[user_id]
         for cell in teacher.cells_of(course_key, None):
             cell.ever_enrolled = True
+        if enrolled_at is not None:
+            teacher.cells[TeacherTally.RUN, course_key, ALL_YEARS].enrolled_on = enrolled_at.astimezone(UTC).date()
         if is_active:
             for cell in teacher.cells_of(course_key, _year(enrolled_at or updated_at)):
                 cell.enrolled = True

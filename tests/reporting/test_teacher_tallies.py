@@ -7,7 +7,7 @@ and forget a retired learner.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from etwinning_plugin.models import (
     CompletionFact,
     DocumentRevision,
+    EnrollmentDay,
     EnrollmentFact,
     PartnershipCard,
     PlaceTotal,
@@ -25,7 +26,7 @@ from etwinning_plugin.models import (
     TallyDue,
     TeacherTally,
 )
-from etwinning_plugin.reports import from_facts, teacher_tallies
+from etwinning_plugin.reports import from_facts, teacher_tallies, timeline
 from etwinning_plugin.reports.scopes import Scope
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +89,7 @@ def store(enrolled, completed, did) -> None:
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(enrolled=enrolments, completed=completions, did=activities, later=enrolments)
 def test_the_tallies_count_exactly_what_the_facts_give_in_every_scope(enrolled, completed, did, later):
-    for model in (TeacherTally, TallyDue, PlaceTotal):
+    for model in (TeacherTally, TallyDue, PlaceTotal, EnrollmentDay):
         model.objects.all().delete()
     for model in (EnrollmentFact, CompletionFact, StepSubmission, SharedDocument, SurveyParticipation,
                   PartnershipCard):
@@ -108,6 +109,7 @@ def test_the_tallies_count_exactly_what_the_facts_give_in_every_scope(enrolled, 
 def counted_exactly() -> None:
     for scope in SCOPES:
         assert teacher_tallies.counts(scope) == counted_from_facts(scope), scope.label
+        assert timeline.enrolments_per_day(scope) == from_facts.enrolments_per_day(scope), scope.label
     assert not TallyDue.objects.exists()
     for scope in (Scope(), Scope(course="NSS+SkillsLabs"), Scope(school_year="2025-26")):  # the runs side by side
         for run, counted in teacher_tallies.runs(scope).items():
@@ -175,16 +177,23 @@ def test_the_upgrade_adds_up_the_tallies_a_site_already_made():
     executor = MigrationExecutor(connection)
     before = [("etwinning_plugin", "0014_survey_wording")]
     executor.migrate(before)
-    tally = executor.loader.project_state(before).apps.get_model("etwinning_plugin", "TeacherTally")
-    for user_id, enrolled, active in (("1", True, True), ("2", True, False), ("3", False, False)):
+    old = executor.loader.project_state(before).apps
+    days = [datetime(2025, 10, 1, 23, 59, tzinfo=UTC), datetime(2025, 10, 2, tzinfo=UTC), None]
+    for user_id, enrolled, active, day in zip(("1", "2", "3"), (True, True, False), (True, False, False), days,
+                                              strict=True):
+        old.get_model("etwinning_plugin", "EnrollmentFact").objects.create(
+            course_key=RUNS[0], user_id=user_id, is_active=enrolled, enrolled_at=day, updated_at=days[0])
         for level, place in ((TeacherTally.SITE, ""), (TeacherTally.RUN, RUNS[0])):
-            tally.objects.create(user_id=user_id, level=level, place=place, school_year="", ever_enrolled=True,
-                                 enrolled=enrolled, active=active)
+            old.get_model("etwinning_plugin", "TeacherTally").objects.create(
+                user_id=user_id, level=level, place=place, school_year="", ever_enrolled=True, enrolled=enrolled,
+                active=active)
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes("etwinning_plugin"))
 
     assert teacher_tallies.counts(Scope()) == teacher_tallies.TeacherCounts(3, 2, 1, 0)
     assert teacher_tallies.runs(Scope()) == {RUNS[0]: teacher_tallies.TeacherCounts(0, 2, 1, 0)}
+    assert timeline.enrolments_per_day(Scope()) == from_facts.enrolments_per_day(Scope()) == {
+        date(2025, 10, 1): 1, date(2025, 10, 2): 1}
 
 
 def test_the_command_makes_every_teachers_tallies_again_from_their_facts():
