@@ -41,8 +41,9 @@ def localized(text) -> str:
     return str(text or "")
 
 
-def _chart(chart_id: str, title: str, svg: str, head: list[str], rows: list[list[str]]) -> dict:
-    return {"id": chart_id, "title": title, "svg": svg, "head": head, "rows": rows}
+def _chart(chart_id: str, title: str, svg: str, head: list[str], rows: list[list[str]], *, texts: int = 1) -> dict:
+    """A chart and its table; the table's first ``texts`` columns are words (left-aligned), the rest numbers."""
+    return {"id": chart_id, "title": title, "svg": svg, "head": head, "rows": rows, "texts": texts}
 
 
 def enrolment_chart(weeks: list[timeline.Week]) -> dict:
@@ -86,7 +87,8 @@ def survey_chart(survey: dict) -> dict:
     table = [[row.label, item["key"], _n(item["positive"]), _n(item["answered"]), _pct(item["percent_positive"])]
              for row, item in zip(rows, items, strict=True)]
     svg = charts.bar_groups("chart-survey", title, desc, rows, series=[_("Positive")], maximum=100)
-    return _chart("chart-survey", title, svg, [_("Item"), _("Key"), _("Positive"), _("Answered"), _("Share")], table)
+    return _chart("chart-survey", title, svg, [_("Item"), _("Key"), _("Positive"), _("Answered"), _("Share")], table,
+                  texts=2)
 
 
 def runs_chart(runs: list[timeline.RunFigures]) -> dict:

@@ -367,6 +367,8 @@ def test_survey_items_show_by_the_words_the_survey_asked_them_with_their_key(cli
     table = re.search(r'id="chart-survey-caption".*?</table>', page, re.S).group(0)
     rows = [re.sub(r"<[^>]+>", "|", row) for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)]
     assert any(html.unescape(words) in html.unescape(row) and "|satisfaction|" in row for row in rows), rows
+    assert "<td>satisfaction</td>" in table  # the key is words, aligned as words; the counts as numbers
+    assert re.search(r'<td class="num">[^<]*100', table)
     assert "R&amp;D &quot;ours&quot;" in page and 'R&D "ours"' not in page  # the words are escaped where shown
     book = workbook_of(client.get(f"/etwinning/api/v1/courses/{RUN}/figures/xlsx/", HTTP_ACCEPT_LANGUAGE=language))
     items = list(book.worksheets[1].iter_rows(values_only=True))
