@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from . import reporting
 from .api import self_assessments
-from .api.partnerships import hand_over_ownership
+from .api.partnerships import hand_over_ownership, tell_partners_of_retirement
 from .models import (
     CompletionFact,
     DocumentRevision,
@@ -60,6 +60,7 @@ def retire(user_id: str) -> str:
         if contract.reporting_configured():
             _redact_outbox(contract.pseudonym(user_id), contract.pseudonym(token))
             reporting.emit("retirement", user_id, occurred_at=timezone.now())
+        tell_partners_of_retirement(user_id)  # after the commit, their open pages show the school gone
         PartnershipCard.objects.filter(learner_id=user_id).delete()
         EtwinningRegistration.objects.filter(learner_id=user_id).delete()
         Invitation.objects.filter(from_id=user_id).delete()

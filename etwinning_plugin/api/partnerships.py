@@ -454,3 +454,21 @@ def hand_over_ownership(learner_id: str, token: str) -> None:
     for partnership in Partnership.objects.select_for_update().filter(owner_id=learner_id):
         partnership.owner_id = _next_owner(partnership, learner_id) or token
         partnership.save(update_fields=["owner_id"])
+
+
+def tell_partners_of_retirement(learner_id: str) -> None:
+    """
+    Before a learner is retired: everyone in a partnership with them, or with an invitation from or
+    to them, sees their partner block change (the school leaves it), through the change feed.
+    """
+    seen = set(Invitation.objects.filter(Q(from_id=learner_id) | Q(to_id=learner_id))
+               .values_list("course_key", "from_id", "to_id"))
+    by_course: dict[str, set[str]] = {}
+    for course_key, from_id, to_id in seen:
+        by_course.setdefault(course_key, set()).update({from_id, to_id})
+    mine = PartnershipMember.objects.filter(learner_id=learner_id, left_at__isnull=True).values("partnership")
+    for course_key, member in PartnershipMember.objects.filter(partnership__in=mine, left_at__isnull=True) \
+            .values_list("partnership__course_key", "learner_id"):
+        by_course.setdefault(course_key, set()).add(member)
+    for course_key, learners in by_course.items():
+        _partnering_changed(course_key, learners - {learner_id})

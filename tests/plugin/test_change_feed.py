@@ -278,6 +278,20 @@ def test_invitation_answers_withdrawal_and_leaving_move_the_stamps_of_those_who_
 
 
 @pytest.mark.django_db
+def test_a_retired_learners_partners_and_invited_see_them_go(watching):
+    from types import SimpleNamespace
+
+    from etwinning_plugin.receivers import retire_learner
+
+    for learner in ("anna", "luis", "eva", "ola"):
+        api.save_card(COURSE, learner, CARDS.get(learner, CARDS["eva"]))
+    make_partnership(COURSE, "anna", "luis")
+    api.invite(COURSE, "eva", api.get_card(COURSE, "anna").id, "", 6)
+    assert watching(lambda: retire_learner(sender=None, user=SimpleNamespace(id="anna")),
+                    **partnering("anna", "luis", "eva", "ola")) == {"luis", "eva"}
+
+
+@pytest.mark.django_db
 def test_a_card_save_moves_the_stamps_of_the_partners_and_the_invited(watching):
     for learner in ("anna", "luis", "eva"):
         api.save_card(COURSE, learner, CARDS[learner])
