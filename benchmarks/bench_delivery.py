@@ -109,8 +109,12 @@ def queue_records(count: int, first: int) -> None:
         course_key=COURSE, payload=r, next_attempt_at=now) for r in records], batch_size=2000)
 
 
-def run(client: Celery, count: int) -> tuple[float, float]:
-    """Ask the worker for a run, as the platform's schedule does; seconds until recorded, and until delivered."""
+def run(client: Celery, count: int, worker_log: Path) -> tuple[float, float]:
+    """
+    Ask the worker for a run, as the platform's schedule does; seconds until recorded, and until
+    delivered. A run the worker failed (its log has a traceback) stops the benchmark at once, saying so.
+    """
+    failures = worker_log.read_text().count("Traceback") if worker_log.exists() else 0
     unrecorded = PlatformEventReceipt.objects.filter(recorded_at__isnull=True)
     delivered = OutboxRecord.objects.filter(record_type="enrollment", state=OutboxRecord.DELIVERED)
     start = time.perf_counter()
@@ -121,6 +125,8 @@ def run(client: Celery, count: int) -> tuple[float, float]:
             recorded_at = time.perf_counter() - start
         if recorded_at is not None and delivered.count() >= count:
             return recorded_at, time.perf_counter() - start
+        if worker_log.exists() and worker_log.read_text().count("Traceback") > failures:
+            raise SystemExit(f"the worker failed the run: see {worker_log}")
         if time.perf_counter() - start > 600:
             raise SystemExit(f"not delivered in 10 minutes: {delivered.count()} of {count}")
         time.sleep(0.05)
@@ -170,15 +176,15 @@ def main() -> int:
         wait_for(lambda: bool(client.control.ping(timeout=0.5)), 60, "the Celery worker")
 
         receive(500, first=0)  # warm-up: imports, connections, the site summary of the first run
-        run(client, 500)
+        run(client, 500, work / "worker.log")
         forget()
         receive(args.events, first=1_000_000)
-        recorded, delivered = run(client, args.events)
+        recorded, delivered = run(client, args.events, work / "worker.log")
         if args.receiver == "reference":
             assert ReceivedRecord.objects.filter(record_type="enrollment").count() == args.events
         forget()
         queue_records(args.events, first=2_000_000)
-        _, alone = run(client, args.events)
+        _, alone = run(client, args.events, work / "worker.log")
         if args.receiver == "reference":
             assert ReceivedRecord.objects.filter(record_type="enrollment").count() == args.events
         forget()
