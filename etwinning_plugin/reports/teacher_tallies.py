@@ -153,25 +153,22 @@ def _make_again(user_ids: list[str]) -> None:
         changes[key] = [total + getattr(row, flag) for total, flag in zip(changes[key], FLAGS, strict=True)]
         if row.enrolled_on is not None:
             days[row.place, row.enrolled_on] += 1
-    _add_to_totals({key: change for key, change in changes.items() if any(change)})
-    _add_to_days({key: change for key, change in days.items() if change})
+    _add(PlaceTotal, [({"level": level, "place": place, "school_year": year},
+                       {flag: by for flag, by in zip(FLAGS, change, strict=True) if by})
+                      for (level, place, year), change in sorted(changes.items()) if any(change)])
+    _add(EnrollmentDay, [({"course_key": course_key, "day": day}, {"enrolments": change})
+                         for (course_key, day), change in sorted(days.items()) if change])
 
 
-def _add_to_totals(changes: dict[tuple[int, str, str], list[int]]) -> None:
-    """One UPDATE per place and year that changed (a few dozen a batch), after creating the ones new."""
-    PlaceTotal.objects.bulk_create([PlaceTotal(level=level, place=place, school_year=year)
-                                    for level, place, year in changes], ignore_conflicts=True)
-    for (_level, place, year), change in sorted(changes.items()):  # in key order: no two batches cross
-        PlaceTotal.objects.filter(place=place, school_year=year).update(
-            **{flag: F(flag) + by for flag, by in zip(FLAGS, change, strict=True) if by})
-
-
-def _add_to_days(changes: dict[tuple[str, date], int]) -> None:
-    """The enrolments per day that changed (a batch of new teachers: a few hundred days)."""
-    EnrollmentDay.objects.bulk_create([EnrollmentDay(course_key=course_key, day=day) for course_key, day in changes],
-                                     ignore_conflicts=True)
-    for (course_key, day), change in sorted(changes.items()):
-        EnrollmentDay.objects.filter(course_key=course_key, day=day).update(enrolments=F("enrolments") + change)
+def _add(model, changes: list[tuple[dict, dict[str, int]]]) -> None:
+    """
+    Add to the totals of ``model``: for each row (by what identifies it), how much to add to which
+    fields. Missing rows are created at 0 first; then one UPDATE per row (a few dozen to a few hundred
+    a batch), in the order given (the callers sort them, so that no two batches cross).
+    """
+    model.objects.bulk_create([model(**row) for row, _by in changes], ignore_conflicts=True)
+    for row, by in changes:
+        model.objects.filter(**row).update(**{name: F(name) + amount for name, amount in by.items()})
 
 
 def add_up_again() -> None:

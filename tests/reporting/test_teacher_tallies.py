@@ -7,6 +7,7 @@ and forget a retired learner.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -146,23 +147,30 @@ def test_a_run_belongs_to_its_course_and_an_old_style_key_to_none():
     assert teacher_tallies.course_of("NSS/Old/2019") is None
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_upgrade_makes_the_tallies_of_the_teachers_a_site_already_has():
-    """Migration 0013 marks every teacher with a fact due, so the first count after the upgrade is exact."""
+@contextmanager
+def upgraded_from(migration: str):
+    """The database at ``migration``, its models to fill (yielded), then migrated to the latest."""
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
     executor = MigrationExecutor(connection)
-    before = [("etwinning_plugin", "0012_figures_indexes")]
+    before = [("etwinning_plugin", migration)]
     executor.migrate(before)
     old = executor.loader.project_state(before).apps
-    moment = datetime(2025, 10, 1, tzinfo=UTC)
-    old.get_model("etwinning_plugin", "EnrollmentFact").objects.create(
-        course_key=RUNS[0], user_id="7", is_active=True, enrolled_at=moment, updated_at=moment)
-    old.get_model("etwinning_plugin", "CompletionFact").objects.create(
-        course_key=RUNS[1], user_id="8", is_passing=True, passed_at=moment, updated_at=moment)
+    yield lambda name: old.get_model("etwinning_plugin", name)
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes("etwinning_plugin"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_upgrade_makes_the_tallies_of_the_teachers_a_site_already_has():
+    """Migration 0013 marks every teacher with a fact due, so the first count after the upgrade is exact."""
+    moment = datetime(2025, 10, 1, tzinfo=UTC)
+    with upgraded_from("0012_figures_indexes") as model:
+        model("EnrollmentFact").objects.create(
+            course_key=RUNS[0], user_id="7", is_active=True, enrolled_at=moment, updated_at=moment)
+        model("CompletionFact").objects.create(
+            course_key=RUNS[1], user_id="8", is_passing=True, passed_at=moment, updated_at=moment)
 
     assert set(TallyDue.objects.values_list("user_id", flat=True)) == {"7", "8"}
     assert teacher_tallies.counts(Scope()) == teacher_tallies.TeacherCounts(1, 1, 0, 1)
@@ -171,24 +179,15 @@ def test_the_upgrade_makes_the_tallies_of_the_teachers_a_site_already_has():
 @pytest.mark.django_db(transaction=True)
 def test_the_upgrade_adds_up_the_tallies_a_site_already_made():
     """Migration 0015 makes every place's totals from the rows already there, in the server."""
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
-    executor = MigrationExecutor(connection)
-    before = [("etwinning_plugin", "0014_survey_wording")]
-    executor.migrate(before)
-    old = executor.loader.project_state(before).apps
     days = [datetime(2025, 10, 1, 23, 59, tzinfo=UTC), datetime(2025, 10, 2, tzinfo=UTC), None]
-    for user_id, enrolled, active, day in zip(("1", "2", "3"), (True, True, False), (True, False, False), days,
-                                              strict=True):
-        old.get_model("etwinning_plugin", "EnrollmentFact").objects.create(
-            course_key=RUNS[0], user_id=user_id, is_active=enrolled, enrolled_at=day, updated_at=days[0])
-        for level, place in ((TeacherTally.SITE, ""), (TeacherTally.RUN, RUNS[0])):
-            old.get_model("etwinning_plugin", "TeacherTally").objects.create(
-                user_id=user_id, level=level, place=place, school_year="", ever_enrolled=True, enrolled=enrolled,
-                active=active)
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes("etwinning_plugin"))
+    with upgraded_from("0014_survey_wording") as model:
+        for user_id, enrolled, active, day in zip(("1", "2", "3"), (True, True, False), (True, False, False), days,
+                                                  strict=True):
+            model("EnrollmentFact").objects.create(
+                course_key=RUNS[0], user_id=user_id, is_active=enrolled, enrolled_at=day, updated_at=days[0])
+            for level, place in ((TeacherTally.SITE, ""), (TeacherTally.RUN, RUNS[0])):
+                model("TeacherTally").objects.create(user_id=user_id, level=level, place=place, school_year="",
+                                                     ever_enrolled=True, enrolled=enrolled, active=active)
 
     assert teacher_tallies.counts(Scope()) == teacher_tallies.TeacherCounts(3, 2, 1, 0)
     assert teacher_tallies.runs(Scope()) == {RUNS[0]: teacher_tallies.TeacherCounts(0, 2, 1, 0)}
